@@ -1,0 +1,33 @@
+using Platform.AppHost.Infrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// RabbitMQ and PostgreSQL: containers when a container engine answers, else the locally installed servers.
+var infrastructure = PlatformInfrastructure.Add(builder);
+var broker = infrastructure.Broker;
+
+IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject : IProjectMetadata, new()
+{
+    var database = infrastructure.AddDatabase($"{name}-db");
+    return builder.AddProject<TProject>(name)
+        .WithReference(database).WaitFor(database)
+        .WithReference(broker).WaitFor(broker)
+        .WithHttpHealthCheck("/health");
+}
+
+var organizations = Service<Projects.Organizations>("organizations");
+var volunteers = Service<Projects.Volunteers>("volunteers");
+var stations = Service<Projects.Stations>("stations");
+var training = Service<Projects.Training>("training");
+var rights = Service<Projects.Rights>("rights");
+
+builder.AddProject<Projects.Gateway>("gateway")
+    .WithReference(organizations).WaitFor(organizations)
+    .WithReference(volunteers).WaitFor(volunteers)
+    .WithReference(stations).WaitFor(stations)
+    .WithReference(training).WaitFor(training)
+    .WithReference(rights).WaitFor(rights)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+builder.Build().Run();

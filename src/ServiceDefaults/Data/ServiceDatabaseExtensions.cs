@@ -1,0 +1,110 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Platform.ServiceDefaults.Messaging;
+
+namespace Platform.ServiceDefaults.Data;
+
+public static class ServiceDatabaseExtensions
+{
+    /// <summary>
+    /// Registers the service's own PostgreSQL database: the EF Core context on the named connection string, the
+    /// outbox wake-up interceptor, a readiness check, and migrations applied at start (before the service listens).
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDatabase<TDb>(this IHostApplicationBuilder builder, string connectionName)
+        where TDb : DbContext
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName);
+        if (string.IsNullOrWhiteSpace(connectionString) && !EF.IsDesignTime)
+        {
+            throw new InvalidOperationException(
+                $"Connection string '{connectionName}' is missing. Start the service through the app host, or set ConnectionStrings__{connectionName}.");
+        }
+
+        builder.Services.TryAddSingleton<OutboxSignal>();
+        builder.Services.TryAddSingleton<OutboxSignalInterceptor>();
+        builder.Services.AddDbContext<TDb>((sp, options) =>
+        {
+            if (connectionString is null)
+            {
+                options.UseNpgsql();
+            }
+            else
+            {
+                options.UseNpgsql(connectionString, npgsql => npgsql.CommandTimeout(30));
+            }
+            options.AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor>());
+        });
+
+        builder.Services.AddScoped(sp => new Http.IdempotencyStore(sp.GetRequiredService<TDb>()));
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDb>>($"{connectionName}", tags: ["ready"]);
+        builder.Services.AddHostedService<DatabaseMigrator<TDb>>();
+        return builder;
+    }
+}
+
+/// <summary>Ready only when the service's database answers.</summary>
+internal sealed class DatabaseHealthCheck<TDb>(IServiceScopeFactory scopes) : IHealthCheck where TDb : DbContext
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<TDb>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+        try
+        {
+            return await db.Database.CanConnectAsync(timeout.Token)
+                ? HealthCheckResult.Healthy()
+                : HealthCheckResult.Unhealthy("The database does not answer.");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return HealthCheckResult.Unhealthy("The database did not answer within 3 s.");
+        }
+    }
+}
+
+/// <summary>
+/// Applies the owning service's migrations when it starts. Hosted services start before Kestrel listens, so no
+/// request ever meets an old schema. Retries for a short while: the database server may still be starting.
+/// </summary>
+internal sealed partial class DatabaseMigrator<TDb>(IServiceScopeFactory scopes, ILogger<DatabaseMigrator<TDb>> logger) : IHostedService
+    where TDb : DbContext
+{
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(60);
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var db = scope.ServiceProvider.GetRequiredService<TDb>();
+                await db.Database.MigrateAsync(cancellationToken);
+                LogMigrated(logger, typeof(TDb).Name, attempt);
+                return;
+            }
+            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException
+                                       && TimeProvider.System.GetElapsedTime(started) < Deadline)
+            {
+                LogRetry(logger, typeof(TDb).Name, attempt, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(Math.Min(attempt, 5)), cancellationToken);
+            }
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database of {Context} is at the latest migration (attempt {Attempt})")]
+    private static partial void LogMigrated(ILogger logger, string context, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database of {Context} is not reachable yet (attempt {Attempt}): {Reason}")]
+    private static partial void LogRetry(ILogger logger, string context, int attempt, string reason);
+}

@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace Platform.ServiceDefaults.Http;
+
+/// <summary>A write already answered for an <c>Idempotency-Key</c>: replayed when a phone retries the same POST.</summary>
+public sealed class IdempotentRequest
+{
+    public string Key { get; init; } = "";
+    /// <summary>Method and path the key was used on; the same key on another endpoint is a different request.</summary>
+    public string Scope { get; init; } = "";
+    public int StatusCode { get; init; }
+    public string? Location { get; init; }
+    public string? Body { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+}
+
+public static class Idempotency
+{
+    public const string HeaderName = "Idempotency-Key";
+    public const int MaxKeyLength = 100;
+
+    public static ModelBuilder AddIdempotencyTable(this ModelBuilder model)
+    {
+        model.Entity<IdempotentRequest>(e =>
+        {
+            e.ToTable("idempotent_requests");
+            e.HasKey(x => new { x.Key, x.Scope });
+            e.Property(x => x.Key).HasMaxLength(MaxKeyLength);
+            e.Property(x => x.Scope).HasMaxLength(300);
+        });
+        return model;
+    }
+
+    /// <summary>
+    /// Lets a write accept an <c>Idempotency-Key</c> header: the first successful answer is stored and returned
+    /// again, unchanged, for every retry with the same key, so nothing is created twice.
+    /// </summary>
+    public static TBuilder AcceptsIdempotencyKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var key = http.Request.Headers[HeaderName].ToString();
+            if (string.IsNullOrEmpty(key))
+            {
+                return await next(context);
+            }
+            if (key.Length > MaxKeyLength)
+            {
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                {
+                    [HeaderName] = [$"{HeaderName} must be at most {MaxKeyLength} characters."],
+                });
+            }
+
+            var db = http.RequestServices.GetRequiredService<IdempotencyStore>().Db;
+            var scope = $"{http.Request.Method} {http.Request.Path}";
+            var earlier = await db.Set<IdempotentRequest>().AsNoTracking()
+                .FirstOrDefaultAsync(r => r.Key == key && r.Scope == scope, http.RequestAborted);
+            if (earlier is not null)
+            {
+                http.Response.Headers["Idempotent-Replayed"] = "true";
+                return new ReplayedResult(earlier);
+            }
+
+            var result = await next(context);
+            if (result is IStatusCodeHttpResult { StatusCode: >= 200 and < 300 } ok)
+            {
+                var value = (result as IValueHttpResult)?.Value;
+                db.ChangeTracker.Clear();
+                db.Set<IdempotentRequest>().Add(new IdempotentRequest
+                {
+                    Key = key,
+                    Scope = scope,
+                    StatusCode = ok.StatusCode ?? 200,
+                    Location = LocationOf(result),
+                    Body = value is null ? null : JsonSerializer.Serialize(value, value.GetType(), JsonOptions(http)),
+                    CreatedAt = DateTimeOffset.UtcNow,
+                });
+                try
+                {
+                    await db.SaveChangesAsync(http.RequestAborted);
+                }
+                catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
+                {
+                    // A concurrent retry with the same key stored its answer first; both answers describe the same write.
+                }
+            }
+            return result;
+        });
+        return builder;
+    }
+
+    // Created<T> and Accepted<T> expose Location; they share no interface for it.
+    private static string? LocationOf(object result) =>
+        result.GetType().GetProperty("Location")?.GetValue(result) as string;
+
+    private static JsonSerializerOptions JsonOptions(HttpContext http) =>
+        http.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()?.Value.SerializerOptions
+        ?? PlatformJson.Options;
+
+    private sealed class ReplayedResult(IdempotentRequest earlier) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = earlier.StatusCode;
+            if (earlier.Location is not null)
+            {
+                httpContext.Response.Headers.Location = earlier.Location;
+            }
+            if (earlier.Body is not null)
+            {
+                httpContext.Response.ContentType = "application/json; charset=utf-8";
+                await httpContext.Response.WriteAsync(earlier.Body, httpContext.RequestAborted);
+            }
+        }
+    }
+}
+
+/// <summary>Gives the idempotency filter the owning service's database.</summary>
+public sealed class IdempotencyStore(DbContext db)
+{
+    public DbContext Db => db;
+}

@@ -1,0 +1,83 @@
+namespace Platform.ServiceDefaults.Validation;
+
+/// <summary>
+/// Collects what is wrong with an input, field by field, so that one answer lists every problem
+/// (RFC 9457 validation problem details). Entities use it in their factory methods.
+/// </summary>
+public sealed class FieldErrors
+{
+    private readonly Dictionary<string, List<string>> _errors = new(StringComparer.Ordinal);
+
+    public bool Any => _errors.Count > 0;
+
+    public void Add(string field, string message)
+    {
+        if (!_errors.TryGetValue(field, out var list))
+        {
+            _errors[field] = list = [];
+        }
+        list.Add(message);
+    }
+
+    /// <summary>Checks a required text: present, not blank, at most <paramref name="maxLength"/> characters. Returns it trimmed.</summary>
+    public string Text(string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            Add(field, $"{field} is required.");
+            return "";
+        }
+        var trimmed = value.Trim();
+        if (trimmed.Length > maxLength)
+        {
+            Add(field, $"{field} must be at most {maxLength} characters.");
+        }
+        return trimmed;
+    }
+
+    /// <summary>Checks an optional text; blank becomes null.</summary>
+    public string? OptionalText(string field, string? value, int maxLength)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        var trimmed = value.Trim();
+        if (trimmed.Length > maxLength)
+        {
+            Add(field, $"{field} must be at most {maxLength} characters.");
+        }
+        return trimmed;
+    }
+
+    public T Required<T>(string field, T? value) where T : struct
+    {
+        if (value is null)
+        {
+            Add(field, $"{field} is required.");
+            return default;
+        }
+        return value.Value;
+    }
+
+    public double Range(string field, double? value, double min, double max)
+    {
+        var v = Required(field, value);
+        if (value is not null && (double.IsNaN(v) || v < min || v > max))
+        {
+            Add(field, $"{field} must be between {min} and {max}.");
+        }
+        return v;
+    }
+
+    public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+}
+
+/// <summary>The outcome of a domain operation that validates its input: a value, or the field errors.</summary>
+public sealed record Validated<T>(T? Value, Dictionary<string, string[]> Errors) where T : class
+{
+    public bool IsValid => Value is not null;
+
+    public static Validated<T> Ok(T value) => new(value, []);
+    public static Validated<T> Invalid(FieldErrors errors) => new(null, errors.ToDictionary());
+}

@@ -1,0 +1,88 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Platform.Organizations.Data;
+using Platform.Organizations.Domain;
+using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.Messaging;
+
+namespace Platform.Organizations.Apis;
+
+public sealed record RegisterCommunityRequest(string? Name, string? District, string? Street, double? Latitude, double? Longitude);
+
+public sealed record CommunityResponse(Guid Id, string Name, string District, string Street, double Latitude, double Longitude, DateTimeOffset RegisteredAt)
+{
+    public static CommunityResponse From(Community c) => new(c.Id, c.Name, c.District, c.Street, c.Latitude, c.Longitude, c.RegisteredAt);
+}
+
+public static class CommunitiesApi
+{
+    public static RouteGroupBuilder MapCommunitiesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/communities").WithTags("Communities");
+        group.MapPost("/", Register)
+            .AcceptsIdempotencyKey()
+            .WithName("RegisterCommunity")
+            .WithSummary("Register a village or community")
+            .WithDescription("Registers a community where workers report in. Publishes CommunityRegistered; every other service keeps a copy.");
+        group.MapGet("/", List)
+            .WithName("ListCommunities")
+            .WithSummary("List communities")
+            .WithDescription("Pages through registered communities, optionally in one district or street.");
+        group.MapGet("/{id:guid}", Get)
+            .WithName("GetCommunity")
+            .WithSummary("One community");
+        return group;
+    }
+
+    internal static async Task<Results<Created<CommunityResponse>, ValidationProblem, ProblemHttpResult>> Register(
+        RegisterCommunityRequest request, OrganizationsDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var registered = Community.Register(request.Name, request.District, request.Street, request.Latitude, request.Longitude, clock.GetUtcNow());
+        if (!registered.IsValid)
+        {
+            return TypedResults.ValidationProblem(registered.Errors);
+        }
+        var community = registered.Value!;
+        db.Communities.Add(community);
+        db.Publish(community.ToEvent(), clock);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This community is already registered.", detail: $"A community named '{community.Name}' already exists in {community.District}, {community.Street}.");
+        }
+        return TypedResults.Created($"/communities/{community.Id}", CommunityResponse.From(community));
+    }
+
+    internal static async Task<Results<Ok<Page<CommunityResponse>>, ValidationProblem>> List(
+        OrganizationsDb db, [AsParameters] PageQuery paging, string? district, string? street, CancellationToken ct)
+    {
+        var errors = paging.Validate();
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var query = db.Communities.AsNoTracking();
+        if (!string.IsNullOrWhiteSpace(district))
+        {
+            query = query.Where(c => c.District == district);
+        }
+        if (!string.IsNullOrWhiteSpace(street))
+        {
+            query = query.Where(c => c.Street == street);
+        }
+        var total = await query.LongCountAsync(ct);
+        var items = await query.OrderBy(c => c.District).ThenBy(c => c.Street).ThenBy(c => c.Name)
+            .Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
+        return TypedResults.Ok(new Page<CommunityResponse>(items.Select(CommunityResponse.From).ToList(), paging.PageNumber, paging.Size, total));
+    }
+
+    internal static async Task<Results<Ok<CommunityResponse>, NotFound>> Get(Guid id, OrganizationsDb db, CancellationToken ct)
+    {
+        var community = await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        return community is null ? TypedResults.NotFound() : TypedResults.Ok(CommunityResponse.From(community));
+    }
+}

@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Platform.Organizations.Data;
+using Platform.Organizations.Domain;
+using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.Messaging;
+
+namespace Platform.Organizations.Apis;
+
+public sealed record RegisterEnterpriseRequest(string? Name, string? CreditCode, Industry? Industry, string? District);
+
+public sealed record EnterpriseResponse(Guid Id, string Name, string CreditCode, Industry Industry, string? District, DateTimeOffset RegisteredAt)
+{
+    public static EnterpriseResponse From(Enterprise e) => new(e.Id, e.Name, e.CreditCode, e.Industry, e.District, e.RegisteredAt);
+}
+
+public static class EnterprisesApi
+{
+    public static RouteGroupBuilder MapEnterprisesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/enterprises").WithTags("Enterprises");
+        group.MapPost("/", Register)
+            .AcceptsIdempotencyKey()
+            .WithName("RegisterEnterprise")
+            .WithSummary("Register an enterprise or depot")
+            .WithDescription("Registers a delivery, ride-hail or live-stream enterprise by its Unified Social Credit Code (GB 32100-2015, check character verified). A code already registered is refused with 409. Publishes EnterpriseRegistered.");
+        group.MapGet("/", List)
+            .WithName("ListEnterprises")
+            .WithSummary("List enterprises")
+            .WithDescription("Pages through registered enterprises, optionally of one industry or district.");
+        group.MapGet("/{id:guid}", Get)
+            .WithName("GetEnterprise")
+            .WithSummary("One enterprise");
+        return group;
+    }
+
+    internal static async Task<Results<Created<EnterpriseResponse>, ValidationProblem, ProblemHttpResult>> Register(
+        RegisterEnterpriseRequest request, OrganizationsDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var registered = Enterprise.Register(request.Name, request.CreditCode, request.Industry, request.District, clock.GetUtcNow());
+        if (!registered.IsValid)
+        {
+            return TypedResults.ValidationProblem(registered.Errors);
+        }
+        var enterprise = registered.Value!;
+        db.Enterprises.Add(enterprise);
+        db.Publish(enterprise.ToEvent(), clock);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This credit code is already registered.", detail: $"An enterprise with credit code {enterprise.CreditCode} already exists.");
+        }
+        return TypedResults.Created($"/enterprises/{enterprise.Id}", EnterpriseResponse.From(enterprise));
+    }
+
+    internal static async Task<Results<Ok<Page<EnterpriseResponse>>, ValidationProblem>> List(
+        OrganizationsDb db, [AsParameters] PageQuery paging, Industry? industry, string? district, CancellationToken ct)
+    {
+        var errors = paging.Validate();
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var query = db.Enterprises.AsNoTracking();
+        if (industry is not null)
+        {
+            query = query.Where(e => e.Industry == industry);
+        }
+        if (!string.IsNullOrWhiteSpace(district))
+        {
+            query = query.Where(e => e.District == district);
+        }
+        var total = await query.LongCountAsync(ct);
+        var items = await query.OrderBy(e => e.Name).ThenBy(e => e.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
+        return TypedResults.Ok(new Page<EnterpriseResponse>(items.Select(EnterpriseResponse.From).ToList(), paging.PageNumber, paging.Size, total));
+    }
+
+    internal static async Task<Results<Ok<EnterpriseResponse>, NotFound>> Get(Guid id, OrganizationsDb db, CancellationToken ct)
+    {
+        var enterprise = await db.Enterprises.AsNoTracking().FirstOrDefaultAsync(e => e.Id == id, ct);
+        return enterprise is null ? TypedResults.NotFound() : TypedResults.Ok(EnterpriseResponse.From(enterprise));
+    }
+}

@@ -1,0 +1,41 @@
+using Platform.Contracts;
+using Platform.ServiceDefaults.Validation;
+
+namespace Platform.Organizations.Domain;
+
+/// <summary>A village or community (村居/社区) where workers report in; owned by this service, copied by all others.</summary>
+public sealed class Community
+{
+    public const int NameMaxLength = 100;
+    public const int PlaceMaxLength = 50;
+
+    public Guid Id { get; private set; }
+    public string Name { get; private set; } = "";
+    public string District { get; private set; } = "";
+    /// <summary>Township or street (乡镇/街道).</summary>
+    public string Street { get; private set; } = "";
+    public double Latitude { get; private set; }
+    public double Longitude { get; private set; }
+    public DateTimeOffset RegisteredAt { get; private set; }
+
+    private Community() { }
+
+    /// <summary>Registers a community: name, district and street are required; coordinates are WGS-84 and in range.</summary>
+    public static Validated<Community> Register(string? name, string? district, string? street, double? latitude, double? longitude, DateTimeOffset now)
+    {
+        var errors = new FieldErrors();
+        var community = new Community
+        {
+            Id = Guid.CreateVersion7(now),
+            Name = errors.Text("name", name, NameMaxLength),
+            District = errors.Text("district", district, PlaceMaxLength),
+            Street = errors.Text("street", street, PlaceMaxLength),
+            Latitude = errors.Range("latitude", latitude, -90, 90),
+            Longitude = errors.Range("longitude", longitude, -180, 180),
+            RegisteredAt = now,
+        };
+        return errors.Any ? Validated<Community>.Invalid(errors) : Validated<Community>.Ok(community);
+    }
+
+    public CommunityRegistered ToEvent() => new(Id, Name, District, Street, Latitude, Longitude, RegisteredAt);
+}
