@@ -1,0 +1,211 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Npgsql;
+using RabbitMQ.Client;
+using Xunit;
+
+namespace Platform.TestSupport;
+
+/// <summary>
+/// A real PostgreSQL server and a real RabbitMQ node for tests, started from the app host's own scripts in a fresh
+/// temporary folder on free ports, and removed again afterwards. Share one per test collection.
+/// </summary>
+public sealed class LocalInfrastructure : IAsyncLifetime
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private readonly string _root = Path.Combine(Path.GetTempPath(), $"platform-tests-{Guid.NewGuid():N}"[..30]);
+    private readonly string _pgPassword = Secret();
+    private readonly string _rabbitPassword = Secret();
+    private Process? _postgres;
+    private Process? _rabbit;
+    private int _rabbitDistPort;
+    private int _rabbitManagementPort;
+
+    public int PostgresPort { get; private set; }
+    public int RabbitMqPort { get; private set; }
+
+    public string RabbitMqConnectionString => $"amqp://platform:{_rabbitPassword}@127.0.0.1:{RabbitMqPort}";
+
+    /// <summary>A connection string to a database of that name (created by the service's migrations or by <see cref="CreateDatabaseAsync"/>).</summary>
+    public string PostgresConnectionString(string database) =>
+        $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Password={_pgPassword};Database={database};Timeout=10;Command Timeout=30";
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_root);
+        // The postgres user must reach the data folder when tests run as root.
+        File.SetUnixFileMode(_root, (UnixFileMode)0b111_101_101);
+        PostgresPort = FreePort();
+        RabbitMqPort = FreePort();
+        _rabbitDistPort = FreePort();
+        _rabbitManagementPort = FreePort();
+        _postgres = StartPostgres();
+        _rabbit = StartRabbitMq();
+        await Task.WhenAll(WaitForPostgresAsync(), WaitForRabbitMqAsync());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await StopAsync(_rabbit);
+        await StopAsync(_postgres);
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>Stops the broker (as if it crashed or was restarted), keeping its data.</summary>
+    public async Task StopBrokerAsync()
+    {
+        await StopAsync(_rabbit);
+        _rabbit = null;
+    }
+
+    /// <summary>Starts the broker again on the same port and data; returns once it accepts connections.</summary>
+    public async Task StartBrokerAsync()
+    {
+        _rabbit = StartRabbitMq();
+        await WaitForRabbitMqAsync();
+    }
+
+    public async Task CreateDatabaseAsync(string database)
+    {
+        await using var connection = new NpgsqlConnection(PostgresConnectionString("postgres"));
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"CREATE DATABASE \"{database}\"", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private Process StartPostgres() => Start("postgres.sh", new()
+    {
+        ["PGPORT"] = PostgresPort.ToString(),
+        ["PLATFORM_PG_DATA"] = Path.Combine(_root, "postgres"),
+        ["PLATFORM_PG_PASSWORD"] = _pgPassword,
+    });
+
+    private Process StartRabbitMq() => Start("rabbitmq.sh", new()
+    {
+        ["RABBITMQ_NODE_PORT"] = RabbitMqPort.ToString(),
+        ["RABBITMQ_DIST_PORT"] = _rabbitDistPort.ToString(),
+        ["RABBITMQ_MANAGEMENT_PORT"] = _rabbitManagementPort.ToString(),
+        ["PLATFORM_RABBITMQ_DATA"] = Path.Combine(_root, "rabbitmq"),
+        ["PLATFORM_RABBITMQ_NODENAME"] = $"platform-test-{RabbitMqPort}@localhost",
+        ["PLATFORM_RABBITMQ_PASSWORD"] = _rabbitPassword,
+    });
+
+    private Process Start(string script, Dictionary<string, string> environment)
+    {
+        var info = new ProcessStartInfo("/bin/bash", [Path.Combine(AppContext.BaseDirectory, "Infrastructure", script)])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = _root,
+        };
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
+        }
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {script}.");
+        var log = Path.Combine(_root, Path.ChangeExtension(script, ".log"));
+        process.OutputDataReceived += (_, e) => AppendLog(log, e.Data);
+        process.ErrorDataReceived += (_, e) => AppendLog(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static void AppendLog(string path, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (path)
+        {
+            try { File.AppendAllText(path, line + Environment.NewLine); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+
+    private async Task WaitForPostgresAsync()
+    {
+        await WaitUntilAsync("PostgreSQL", _postgres, async ct =>
+        {
+            await using var connection = new NpgsqlConnection(PostgresConnectionString("postgres"));
+            await connection.OpenAsync(ct);
+        });
+    }
+
+    private async Task WaitForRabbitMqAsync()
+    {
+        await WaitUntilAsync("RabbitMQ", _rabbit, async ct =>
+        {
+            var factory = new ConnectionFactory { Uri = new Uri(RabbitMqConnectionString), RequestedConnectionTimeout = TimeSpan.FromSeconds(2) };
+            await using var connection = await factory.CreateConnectionAsync(ct);
+        });
+    }
+
+    private async Task WaitUntilAsync(string name, Process? process, Func<CancellationToken, Task> probe)
+    {
+        using var deadline = new CancellationTokenSource(StartTimeout);
+        while (true)
+        {
+            if (process is null || process.HasExited)
+            {
+                throw new InvalidOperationException($"{name} exited during start; see the logs in {_root}.");
+            }
+            try
+            {
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+                attempt.CancelAfter(TimeSpan.FromSeconds(3));
+                await probe(attempt.Token);
+                return;
+            }
+            catch (Exception) when (!deadline.IsCancellationRequested)
+            {
+                await Task.Delay(200, deadline.Token);
+            }
+            catch (Exception ex)
+            {
+                throw new TimeoutException($"{name} did not accept connections within {StartTimeout.TotalSeconds} s; see {_root}.", ex);
+            }
+        }
+    }
+
+    private static async Task StopAsync(Process? process)
+    {
+        if (process is null || process.HasExited)
+        {
+            return;
+        }
+        // SIGTERM first: both servers shut down cleanly (and keep their data) on it.
+        _ = Posix.Kill(process.Id, Posix.SigTerm);
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+        process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static string Secret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
+
+    private static class Posix
+    {
+        public const int SigTerm = 15;
+
+        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+        public static extern int Kill(int pid, int signal);
+    }
+}
