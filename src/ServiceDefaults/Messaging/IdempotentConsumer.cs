@@ -1,7 +1,6 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 
 namespace Platform.ServiceDefaults.Messaging;
 
@@ -26,26 +25,21 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
         var consumer = ConsumerName;
         var ct = context.CancellationToken;
 
-        if (await db.Set<InboxMessage>().AnyAsync(m => m.MessageId == messageId && m.Consumer == consumer, ct))
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        // Claim the message first. A concurrent delivery of the same message waits here on the row lock and then
+        // finds the claim taken, so it has no effect and no error.
+        var claimed = await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO inbox_messages (\"MessageId\", \"Consumer\", \"ProcessedAt\") VALUES ({messageId}, {consumer}, {DateTimeOffset.UtcNow}) ON CONFLICT DO NOTHING",
+            ct);
+        if (claimed == 0)
         {
+            await tx.RollbackAsync(CancellationToken.None);
             SkipDuplicate(messageId, consumer);
             return;
         }
-
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.Set<InboxMessage>().Add(new InboxMessage { MessageId = messageId, Consumer = consumer, ProcessedAt = DateTimeOffset.UtcNow });
         await HandleAsync(context.Message, context, ct);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateException ex) when (IsInboxConflict(ex))
-        {
-            // The same message was handled concurrently by another delivery; that one took effect.
-            await tx.RollbackAsync(CancellationToken.None);
-            SkipDuplicate(messageId, consumer);
-        }
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>Applies the message to the service's data (tracked changes only; saved with the inbox row).</summary>
@@ -56,10 +50,6 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
         telemetry.Duplicates.Add(1, new KeyValuePair<string, object?>("consumer", consumer));
         LogDuplicate(logger, typeof(TMessage).Name, messageId, consumer);
     }
-
-    private static bool IsInboxConflict(DbUpdateException ex) =>
-        ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } pg
-        && pg.TableName == MessagingModel.InboxTable;
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{MessageType} {MessageId} was already handled by {Consumer}; skipped")]
     private static partial void LogDuplicate(ILogger logger, string messageType, Guid messageId, string consumer);
