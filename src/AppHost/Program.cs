@@ -12,7 +12,19 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject 
     return builder.AddProject<TProject>(name)
         .WithReference(database).WaitFor(database)
         .WithReference(broker).WaitFor(broker)
-        .WithHttpHealthCheck("/health");
+        .WithHttpHealthCheck("/health")
+        // Not behind the orchestrator's proxy: a stopped service must refuse connections at once, so that the
+        // gateway answers 503 immediately (the proxy would accept and then hold the request).
+        // Ports are allocated at start (not the launch profile's), so a test run never collides with a running platform.
+        .WithEndpoint("http", endpoint =>
+        {
+            endpoint.IsProxied = false;
+            endpoint.Port = null;
+            endpoint.TargetPort = null;
+        })
+        // One line per log entry, with the trace id, so console logs can be followed across services.
+        .WithEnvironment("Logging__Console__FormatterOptions__SingleLine", "true")
+        .WithEnvironment("Logging__Console__FormatterOptions__IncludeScopes", "true");
 }
 
 var organizations = Service<Projects.Organizations>("organizations");

@@ -23,3 +23,6 @@ app.MapReverseProxy(proxy =>
 });
 
 app.Run();
+
+/// <summary>Entry point, visible to the gateway tests.</summary>
+public partial class Program;

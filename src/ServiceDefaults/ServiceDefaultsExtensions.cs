@@ -39,6 +39,8 @@ public static class ServiceDefaultsExtensions
         });
 
         builder.Services.AddPlatformProblemDetails(builder.Configuration);
+        // Stop within seconds: orchestrators (DCP, Kubernetes) kill a process that lingers after SIGTERM.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.ConfigureHttpJsonOptions(o => PlatformJson.Configure(o.SerializerOptions));
         builder.Services.AddOpenApi();
         return builder;

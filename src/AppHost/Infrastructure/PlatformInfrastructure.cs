@@ -48,7 +48,7 @@ public sealed record PlatformInfrastructure(
     private static PlatformInfrastructure AddLocal(IDistributedApplicationBuilder builder)
     {
         var dataDirectory = DataDirectory(builder);
-        var scripts = Path.Combine(AppContext.BaseDirectory, "Infrastructure");
+        var scripts = Path.Combine(builder.AppHostDirectory, "Infrastructure");
 
         var pgData = Path.Combine(dataDirectory, "postgres");
         var postgres = builder.AddResource(new LocalPostgresServer(PostgresName, dataDirectory,

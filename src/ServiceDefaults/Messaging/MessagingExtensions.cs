@@ -36,7 +36,7 @@ public static class MessagingExtensions
             // The service starts (and accepts writes into its outbox) even while the broker is down.
             o.WaitUntilStarted = false;
             o.StartTimeout = TimeSpan.FromSeconds(30);
-            o.StopTimeout = TimeSpan.FromSeconds(15);
+            o.StopTimeout = TimeSpan.FromSeconds(4);
         });
 
         builder.Services.AddMassTransit(bus =>

@@ -17,6 +17,9 @@ public sealed record CommunityResponse(Guid Id, string Name, string District, st
 
 public static class CommunitiesApi
 {
+    private static readonly Action<ILogger, Guid, string, Exception?> CommunityRegisteredLog = LoggerMessage.Define<Guid, string>(
+        LogLevel.Information, new EventId(1, "CommunityRegistered"), "Community {CommunityId} registered in {District}");
+
     public static RouteGroupBuilder MapCommunitiesApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/communities").WithTags("Communities");
@@ -36,7 +39,7 @@ public static class CommunitiesApi
     }
 
     internal static async Task<Results<Created<CommunityResponse>, ValidationProblem, ProblemHttpResult>> Register(
-        RegisterCommunityRequest request, OrganizationsDb db, TimeProvider clock, CancellationToken ct)
+        RegisterCommunityRequest request, OrganizationsDb db, TimeProvider clock, ILoggerFactory loggers, CancellationToken ct)
     {
         var registered = Community.Register(request.Name, request.District, request.Street, request.Latitude, request.Longitude, clock.GetUtcNow());
         if (!registered.IsValid)
@@ -54,6 +57,7 @@ public static class CommunitiesApi
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This community is already registered.", detail: $"A community named '{community.Name}' already exists in {community.District}, {community.Street}.");
         }
+        CommunityRegisteredLog(loggers.CreateLogger("Platform.Organizations.Communities"), community.Id, community.District, null);
         return TypedResults.Created($"/communities/{community.Id}", CommunityResponse.From(community));
     }
 

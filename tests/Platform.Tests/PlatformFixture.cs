@@ -1,0 +1,117 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Platform.Tests;
+
+/// <summary>
+/// The whole platform, started once for the collection by the real app host with the locally installed PostgreSQL and
+/// RabbitMQ in a fresh data folder that is removed afterwards.
+/// </summary>
+public sealed class PlatformFixture : IAsyncLifetime
+{
+    public static readonly string[] DomainServices = ["organizations", "volunteers", "stations", "training", "rights"];
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
+    private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"platform-e2e-{Guid.NewGuid():N}"[..26]);
+
+    private readonly Dictionary<string, List<string>> _logs = [];
+    private readonly List<Task> _watchers = [];
+    private readonly CancellationTokenSource _stopWatching = new();
+
+    public DistributedApplication App { get; private set; } = null!;
+    public HttpClient Gateway { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_dataDirectory);
+        File.SetUnixFileMode(_dataDirectory, (UnixFileMode)0b111_101_101); // the postgres user must reach it
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
+            ["Platform:Infrastructure=local", $"Platform:DataDirectory={_dataDirectory}"],
+            (options, _) => options.DisableDashboard = true,
+            timeout.Token);
+        App = await builder.BuildAsync(timeout.Token);
+        await App.StartAsync(timeout.Token);
+        // Resource logs are kept only for watchers (there is no dashboard here): watch once instances exist.
+        foreach (var resource in DomainServices.Append("gateway"))
+        {
+            _logs[resource] = [];
+            _watchers.Add(CollectLogsAsync(resource, _logs[resource], _stopWatching.Token));
+        }
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
+        Gateway = App.CreateHttpClient("gateway");
+        Gateway.Timeout = TimeSpan.FromSeconds(30);
+    }
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        await _stopWatching.CancelAsync();
+        await Task.WhenAll(_watchers).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _stopWatching.Dispose();
+        if (App is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            await App.StopAsync(timeout.Token);
+            await App.DisposeAsync();
+        }
+        try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>The console log lines of a resource so far that contain the text (for failure messages).</summary>
+    public string LogLines(string resource, string containing)
+    {
+        var lines = _logs[resource];
+        lock (lines)
+        {
+            return string.Join(Environment.NewLine, lines.Where(l => l.Contains(containing, StringComparison.Ordinal)).TakeLast(30));
+        }
+    }
+
+    /// <summary>Waits (bounded) for a console log line of a resource that contains every one of the given texts.</summary>
+    public async Task<string?> FindLogLineAsync(string resource, TimeSpan timeout, params string[] texts)
+    {
+        var lines = _logs[resource];
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            lock (lines)
+            {
+                var found = lines.FirstOrDefault(l => texts.All(t => l.Contains(t, StringComparison.Ordinal)));
+                if (found is not null)
+                {
+                    return found;
+                }
+            }
+            await Task.Delay(100);
+        }
+        return null;
+    }
+
+    private async Task CollectLogsAsync(string resource, List<string> into, CancellationToken cancellationToken)
+    {
+        var logs = App.Services.GetRequiredService<ResourceLoggerService>();
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        try
+        {
+            // By resource (not by name): a project's logs are kept per running instance.
+            await foreach (var batch in logs.WatchAsync(model.Resources.Single(r => r.Name == resource)).WithCancellation(cancellationToken))
+            {
+                lock (into)
+                {
+                    into.AddRange(batch.Select(l => l.Content));
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "platform";
+}
