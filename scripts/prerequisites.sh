@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what the platform needs on a fresh Debian machine that has only the .NET 10 SDK:
+# RabbitMQ and PostgreSQL as local servers when no container engine answers (the app host then runs them itself).
+set -euo pipefail
+
+command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (https://dot.net)." >&2; exit 1; }
+
+if docker info >/dev/null 2>&1; then
+  echo "prerequisites: a container engine answers; RabbitMQ and PostgreSQL will run as containers."
+  exit 0
+fi
+
+missing=()
+[ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+command -v setpriv >/dev/null || missing+=(util-linux)
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "prerequisites: installing ${missing[*]} (no container engine answers, so the servers run locally)"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  # The packages' own services are not used: the app host runs its own instances on free ports.
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+echo "prerequisites: RabbitMQ and PostgreSQL are installed."

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test: unit, per-service HTTP tests on real PostgreSQL and RabbitMQ, and end to end through the gateway.
+# Tests start their own servers in fresh temporary folders and remove them afterwards.
+set -uo pipefail
+cd "$(dirname "$0")"
+bash scripts/prerequisites.sh || exit 1
+
+log=$(mktemp /tmp/platform-test.XXXXXX.log)
+dotnet build Platform.slnx -c Release -nologo -clp:ErrorsOnly 2>&1 | tee "$log" || true
+if [ "${PIPESTATUS[0]}" -ne 0 ]; then
+  echo "build failed"
+  exit 1
+fi
+
+# One test project at a time: each starts its own servers, and the machine has two cores.
+# A hung test is reported with a dump rather than holding CI.
+dotnet test Platform.slnx -c Release --no-build -m:1 --blame-hang-timeout 5m -nologo 2>&1 | tee -a "$log"
+status=${PIPESTATUS[0]}
+
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+rm -f "$log"
+echo
+echo "tests: ${passed} passed, ${failed} failed"
+exit "$status"
