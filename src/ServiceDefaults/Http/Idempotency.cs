@@ -71,16 +71,18 @@ public static class Idempotency
             }
 
             var result = await next(context);
-            if (result is IStatusCodeHttpResult { StatusCode: >= 200 and < 300 } ok)
+            // Endpoints return Results<...> unions: the answer that counts is the one inside.
+            var answer = result is INestedHttpResult nested ? nested.Result : result;
+            if (answer is IStatusCodeHttpResult { StatusCode: >= 200 and < 300 } ok)
             {
-                var value = (result as IValueHttpResult)?.Value;
+                var value = (answer as IValueHttpResult)?.Value;
                 db.ChangeTracker.Clear();
                 db.Set<IdempotentRequest>().Add(new IdempotentRequest
                 {
                     Key = key,
                     Scope = scope,
                     StatusCode = ok.StatusCode ?? 200,
-                    Location = LocationOf(result),
+                    Location = LocationOf(answer),
                     Body = value is null ? null : JsonSerializer.Serialize(value, value.GetType(), JsonOptions(http)),
                     CreatedAt = DateTimeOffset.UtcNow,
                 });

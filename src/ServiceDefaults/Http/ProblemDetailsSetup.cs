@@ -84,9 +84,14 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
                 return ("body", "The request body exceeds the size this endpoint accepts.");
             }
         }
-        // Query and route parameters: "Failed to bind parameter "int page" from "abc"."
+        // Query and route parameters: "Failed to bind parameter "Nullable<int> Page" from "abc"."
         var match = ParameterName().Match(bad.Message);
-        return (match.Success ? match.Groups[1].Value : "body", bad.Message);
+        if (!match.Success)
+        {
+            return ("body", bad.Message);
+        }
+        var name = JsonNamingPolicy.CamelCase.ConvertName(match.Groups[1].Value);
+        return (name, $"'{match.Groups[2].Value}' is not a valid value for {name}.");
     }
 
     // System.Text.Json's messages name CLR types; callers need to know which field to fix and how.
@@ -120,7 +125,7 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
         return path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex("parameter \"\\S+ (\\w+)\"")]
+    [System.Text.RegularExpressions.GeneratedRegex("parameter \"\\S+ (\\w+)\" from \"(.*)\"")]
     private static partial System.Text.RegularExpressions.Regex ParameterName();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rejected a request with status {Status}: field {Field} could not be read")]

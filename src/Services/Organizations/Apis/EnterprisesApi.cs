@@ -58,17 +58,29 @@ public static class EnterprisesApi
     }
 
     internal static async Task<Results<Ok<Page<EnterpriseResponse>>, ValidationProblem>> List(
-        OrganizationsDb db, [AsParameters] PageQuery paging, Industry? industry, string? district, CancellationToken ct)
+        OrganizationsDb db, [AsParameters] PageQuery paging, string? industry, string? district, CancellationToken ct)
     {
         var errors = paging.Validate();
+        Industry? industryFilter = null;
+        if (!string.IsNullOrWhiteSpace(industry))
+        {
+            if (KebabEnum.TryParse<Industry>(industry, out var parsed))
+            {
+                industryFilter = parsed;
+            }
+            else
+            {
+                errors["industry"] = [$"industry must be one of {KebabEnum.Names<Industry>()}."];
+            }
+        }
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
         }
         var query = db.Enterprises.AsNoTracking();
-        if (industry is not null)
+        if (industryFilter is not null)
         {
-            query = query.Where(e => e.Industry == industry);
+            query = query.Where(e => e.Industry == industryFilter);
         }
         if (!string.IsNullOrWhiteSpace(district))
         {

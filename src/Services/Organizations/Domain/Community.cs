@@ -1,4 +1,5 @@
 using Platform.Contracts;
+using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Organizations.Domain;
@@ -23,6 +24,7 @@ public sealed class Community
     /// <summary>Registers a community: name, district and street are required; coordinates are WGS-84 and in range.</summary>
     public static Validated<Community> Register(string? name, string? district, string? street, double? latitude, double? longitude, DateTimeOffset now)
     {
+        now = now.ToDatabasePrecision();
         var errors = new FieldErrors();
         var community = new Community
         {

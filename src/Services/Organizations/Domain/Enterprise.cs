@@ -1,4 +1,6 @@
 using Platform.Contracts;
+using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Organizations.Domain;
@@ -28,6 +30,7 @@ public sealed class Enterprise
 
     public static Validated<Enterprise> Register(string? name, string? creditCode, Industry? industry, string? district, DateTimeOffset now)
     {
+        now = now.ToDatabasePrecision();
         var errors = new FieldErrors();
         var validName = errors.Text("name", name, NameMaxLength);
         var validIndustry = errors.Required("industry", industry);
@@ -63,5 +66,5 @@ public sealed class Enterprise
     public EnterpriseRegistered ToEvent() => new(Id, Name, CreditCode, IndustryCode(Industry), District, RegisteredAt);
 
     /// <summary>The industry as it travels in events and JSON ("food-delivery").</summary>
-    public static string IndustryCode(Industry industry) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(industry.ToString());
+    public static string IndustryCode(Industry industry) => KebabEnum.Name(industry);
 }

@@ -1,0 +1,143 @@
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+
+namespace Platform.TestSupport;
+
+/// <summary>
+/// Runs one platform service (its real <c>Program</c>) on Kestrel, on a free port, against a database of its own on
+/// the test PostgreSQL server and against the test RabbitMQ node. The service's migrations create the database.
+/// </summary>
+/// <remarks>
+/// The settings are given with <c>UseSetting</c>: the factory hands host settings to the service's <c>Main</c> as
+/// command-line arguments, so <c>builder.Configuration.GetConnectionString</c> sees them while Program.cs is still
+/// building (where AddServiceDatabase and AddMessaging read them). No process-wide environment variable is touched,
+/// so several services can run side by side in one test process.
+/// Kestrel rather than the in-memory TestServer: the request-size limit, headers and status codes are those of the
+/// real server.
+/// </remarks>
+public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> where TProgram : class
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    public static readonly TimeSpan BusTimeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly LocalInfrastructure _infrastructure;
+    private readonly Dictionary<string, string> _settings;
+    private bool _started;
+
+    /// <param name="serviceName">Short name of the service, e.g. <c>organizations</c>: its connection string is "&lt;name&gt;-db".</param>
+    /// <param name="settings">More configuration for this run (e.g. <c>Platform:Outbox:PollInterval</c>).</param>
+    public ServiceFactory(LocalInfrastructure infrastructure, string serviceName, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        _infrastructure = infrastructure;
+        ServiceName = serviceName;
+        DatabaseName = $"{serviceName}_{Guid.NewGuid():N}";
+        _settings = settings?.ToDictionary() ?? [];
+        UseKestrel(0);
+    }
+
+    public string ServiceName { get; }
+
+    /// <summary>A fresh database for this instance; nothing else writes to it.</summary>
+    public string DatabaseName { get; }
+
+    public string DatabaseConnectionString => _infrastructure.PostgresConnectionString(DatabaseName);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Test");
+        builder.UseSetting($"ConnectionStrings:{ServiceName}-db", DatabaseConnectionString);
+        builder.UseSetting("ConnectionStrings:rabbitmq", _infrastructure.RabbitMqConnectionString);
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>Starts the service (migrations included) within <see cref="StartTimeout"/>.</summary>
+    public async Task StartAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        // StartServer blocks until the host has started; it takes no token, so the wait on it is bounded instead.
+        await Task.Run(StartServer, timeout.Token).WaitAsync(timeout.Token);
+        _started = true;
+    }
+
+    /// <summary>
+    /// Waits until the service's bus is connected and its receive endpoints (queues) exist. The bus starts in the
+    /// background (the service does not wait for the broker), so anything published before this may find no queue.
+    /// </summary>
+    public async Task WaitForBusAsync()
+    {
+        var status = await Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, BusTimeout);
+        if (status != BusHealthStatus.Healthy)
+        {
+            throw new TimeoutException($"The bus of {ServiceName} was {status}, not healthy, after {BusTimeout.TotalSeconds} s.");
+        }
+    }
+
+    /// <summary>Starts the service and waits for its bus.</summary>
+    public async Task StartWithBusAsync()
+    {
+        await StartAsync();
+        await WaitForBusAsync();
+    }
+
+    /// <summary>Where Kestrel listens (a free port chosen at start).</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            return new Uri(addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)));
+        }
+    }
+
+    /// <summary>An HTTP client over a real socket to the running service; no call waits longer than <see cref="RequestTimeout"/>.</summary>
+    public HttpClient CreateHttpClient() => new(new SocketsHttpHandler { AllowAutoRedirect = false })
+    {
+        BaseAddress = BaseAddress,
+        Timeout = RequestTimeout,
+    };
+
+    /// <summary>Runs a scalar query on the service's own database (bounded by the command timeout).</summary>
+    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
+        using var timeout = new CancellationTokenSource(RequestTimeout);
+        await connection.OpenAsync(timeout.Token);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+        var result = await command.ExecuteScalarAsync(timeout.Token);
+        return (T)Convert.ChangeType(result, typeof(T), System.Globalization.CultureInfo.InvariantCulture)!;
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        // A bus still connecting when the host stops would keep consuming in this test process (a real service's
+        // process simply ends): stop such a bus explicitly, in bounded time. A healthy one stops with the host.
+        if (_started && Services.GetRequiredService<IBusControl>() is var bus && bus.CheckHealth().Status != BusHealthStatus.Healthy)
+        {
+            using var timeout = new CancellationTokenSource(StopTimeout);
+            try
+            {
+                await bus.StopAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                // The host's shutdown below stops it too.
+            }
+        }
+        await base.DisposeAsync().AsTask().WaitAsync(StopTimeout * 2);
+    }
+}

@@ -1,0 +1,8 @@
+using Platform.TestSupport;
+
+namespace Platform.Volunteers.Tests;
+
+/// <summary>The volunteers service's local copy of communities: the shared contract, run against this service.</summary>
+[Collection(InfrastructureCollection.Name)]
+public sealed class CommunityDirectoryTests(LocalInfrastructure infrastructure)
+    : CommunityDirectoryContract<Program>(infrastructure, "volunteers");
