@@ -17,8 +17,10 @@ fi
 dotnet test Platform.slnx -c Release --no-build -m:1 --blame-hang-timeout 5m -nologo 2>&1 | tee -a "$log"
 status=${PIPESTATUS[0]}
 
-passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
-failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+# One summary line per test assembly ("Passed!  - Failed: 0, Passed: 21, ..."); the runner may repeat one.
+summaries=$(grep -E '^(Passed|Failed)! ' "$log" | sort -u)
+passed=$(grep -oE 'Passed: +[0-9]+' <<<"$summaries" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' <<<"$summaries" | awk '{s+=$2} END {print s+0}')
 rm -f "$log"
 echo
 echo "tests: ${passed} passed, ${failed} failed"
