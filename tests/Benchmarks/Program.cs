@@ -1,0 +1,35 @@
+using System.Globalization;
+using Platform.Benchmarks;
+
+// dotnet run -c Release --project tests/Benchmarks -- messaging [--events 50000] [--writers 4] [--batch 100]
+//     [--rate 1000] [--seconds 20] [--in-flight 500] [--deadline-minutes 10] [--scenarios ABC]
+if (args.Length == 0 || args[0] != "messaging")
+{
+    Console.WriteLine("Usage: dotnet run -c Release --project tests/Benchmarks -- messaging [--events N] [--writers N] " +
+                      "[--batch N] [--rate N] [--seconds N] [--in-flight N] [--deadline-minutes N] [--scenarios ABC]");
+    return args.Length == 0 ? 0 : 2;
+}
+
+var settings = new MessagingBenchmarkSettings();
+for (var i = 1; i + 1 < args.Length; i += 2)
+{
+    if (args[i] == "--scenarios")
+    {
+        settings = settings with { Scenarios = args[i + 1].ToUpperInvariant() };
+        continue;
+    }
+    var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+    settings = args[i] switch
+    {
+        "--events" => settings with { Events = value },
+        "--writers" => settings with { Writers = value },
+        "--batch" => settings with { BatchSize = value },
+        "--rate" => settings with { OfferedRate = value },
+        "--seconds" => settings with { OfferedSeconds = value },
+        "--in-flight" => settings with { ReferenceInFlight = value },
+        "--deadline-minutes" => settings with { Deadline = TimeSpan.FromMinutes(value) },
+        _ => throw new ArgumentException($"Unknown option {args[i]}."),
+    };
+}
+
+return await MessagingBenchmark.RunAsync(settings);
