@@ -13,8 +13,7 @@ namespace Platform.AppHost.Infrastructure;
 /// <summary>The broker and the database server every service needs, and a way to add a service's database.</summary>
 public sealed record PlatformInfrastructure(
     IResourceBuilder<IResourceWithConnectionString> Broker,
-    Func<string, IResourceBuilder<IResourceWithConnectionString>> AddDatabase,
-    string Mode)
+    Func<string, IResourceBuilder<IResourceWithConnectionString>> AddDatabase)
 {
     public const string PostgresName = "postgres";
     public const string BrokerName = "rabbitmq";
@@ -42,7 +41,7 @@ public sealed record PlatformInfrastructure(
     {
         var postgres = builder.AddPostgres(PostgresName).WithDataVolume("platform-postgres");
         var rabbit = builder.AddRabbitMQ(BrokerName).WithManagementPlugin().WithDataVolume("platform-rabbitmq");
-        return new PlatformInfrastructure(rabbit, name => postgres.AddDatabase(name), "containers");
+        return new PlatformInfrastructure(rabbit, name => postgres.AddDatabase(name));
     }
 
     private static PlatformInfrastructure AddLocal(IDistributedApplicationBuilder builder)
@@ -75,7 +74,7 @@ public sealed record PlatformInfrastructure(
             .WithIconName("BranchFork");
         AddBrokerHealthCheck(builder, rabbit.Resource);
 
-        return new PlatformInfrastructure(rabbit, name => AddLocalDatabase(builder, postgres, name), "local");
+        return new PlatformInfrastructure(rabbit, name => AddLocalDatabase(builder, postgres, name));
     }
 
     private static IResourceBuilder<IResourceWithConnectionString> AddLocalDatabase(

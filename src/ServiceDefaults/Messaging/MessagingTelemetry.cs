@@ -31,8 +31,6 @@ public sealed class MessagingTelemetry : IDisposable
     internal Counter<long> PublishFailures { get; }
     internal Counter<long> Duplicates { get; }
 
-    public long Pending => Volatile.Read(ref _pending);
-
     internal void ObserveBacklog(long pending, double oldestAgeSeconds)
     {
         Volatile.Write(ref _pending, pending);

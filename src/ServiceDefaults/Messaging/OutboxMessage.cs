@@ -28,7 +28,7 @@ public sealed class OutboxMessage
         var activity = Activity.Current;
         return new OutboxMessage
         {
-            MessageId = NewId.Next(),
+            MessageId = MassTransit.NewId.NextGuid(), // time-ordered: keeps the outbox and inbox indexes compact
             MessageType = TypeName(typeof(TEvent)),
             Payload = JsonSerializer.Serialize(message, PlatformJson.Options),
             OccurredAt = now,
@@ -44,12 +44,6 @@ public sealed class OutboxMessage
         Attempts++;
         LastError = error.Length > 2000 ? error[..2000] : error;
     }
-}
-
-/// <summary>Sequential ids keep the outbox and inbox indexes compact (MassTransit's NewId, time ordered).</summary>
-internal static class NewId
-{
-    public static Guid Next() => MassTransit.NewId.NextGuid();
 }
 
 /// <summary>Marks that a consumer has already taken effect for a message: the key of idempotent consumption.</summary>
