@@ -5,6 +5,9 @@ var builder = DistributedApplication.CreateBuilder(args);
 // RabbitMQ and PostgreSQL: containers when a container engine answers, else the locally installed servers.
 var infrastructure = PlatformInfrastructure.Add(builder);
 var broker = infrastructure.Broker;
+// Encrypts personal data at rest in every service; generated once and kept with the local data it protects.
+var personalDataKey = PlatformInfrastructure.StoredSecret(builder, "personal-data.key",
+    () => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
 
 IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject : IProjectMetadata, new()
 {
@@ -24,7 +27,8 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject 
         })
         // One line per log entry, with the trace id, so console logs can be followed across services.
         .WithEnvironment("Logging__Console__FormatterOptions__SingleLine", "true")
-        .WithEnvironment("Logging__Console__FormatterOptions__IncludeScopes", "true");
+        .WithEnvironment("Logging__Console__FormatterOptions__IncludeScopes", "true")
+        .WithEnvironment("Platform__PersonalData__Key", personalDataKey);
 }
 
 var organizations = Service<Projects.Organizations>("organizations");

@@ -12,12 +12,13 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.Security;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// What every platform service shares: telemetry, health, service discovery, resilience, problem details
-/// and JSON conventions. One call in each service's Program.cs.
+/// JSON conventions and access-token validation. One call in each service's Program.cs.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -43,6 +44,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.ConfigureHttpJsonOptions(o => PlatformJson.Configure(o.SerializerOptions));
         builder.Services.AddOpenApi();
+        builder.AddPlatformAuthentication();
         return builder;
     }
 
@@ -82,9 +84,10 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
-        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") });
-        app.MapOpenApi();
+        // Probes and the API description carry no user data and are called without a token.
+        app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
+        app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
         return app;
     }
 

@@ -35,7 +35,7 @@ public abstract class CommunityDirectoryContract<TProgram>(LocalInfrastructure i
     {
         _service = new ServiceFactory<TProgram>(infrastructure, serviceName);
         await _service.StartWithBusAsync();
-        _client = _service.CreateHttpClient();
+        _client = _service.CreateHttpClient(TestTokens.For(Platform.ServiceDefaults.Security.PlatformRoles.Worker));
     }
 
     public async Task DisposeAsync()

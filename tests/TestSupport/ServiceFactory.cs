@@ -3,8 +3,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.TestSupport;
 
@@ -44,6 +46,9 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
 
     public string ServiceName { get; }
 
+    /// <summary>The key this instance encrypts personal data with (fresh per instance), for tests that read the database.</summary>
+    public string PersonalDataKey { get; } = PersonalDataProtector.NewKey();
+
     /// <summary>A fresh database for this instance; nothing else writes to it.</summary>
     public string DatabaseName { get; }
 
@@ -55,6 +60,9 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
         builder.UseSetting($"ConnectionStrings:{ServiceName}-db", DatabaseConnectionString);
         builder.UseSetting("ConnectionStrings:rabbitmq", _infrastructure.RabbitMqConnectionString);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("Platform:Auth:Issuer", TestTokens.Issuer);
+        builder.UseSetting(PersonalDataProtector.KeySetting, PersonalDataKey);
+        builder.ConfigureTestServices(TestTokens.TrustIn);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -100,12 +108,19 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
         }
     }
 
-    /// <summary>An HTTP client over a real socket to the running service; no call waits longer than <see cref="RequestTimeout"/>.</summary>
-    public HttpClient CreateHttpClient() => new(new SocketsHttpHandler { AllowAutoRedirect = false })
+    /// <summary>
+    /// An HTTP client over a real socket to the running service; no call waits longer than <see cref="RequestTimeout"/>.
+    /// With <paramref name="accessToken"/> (see <see cref="TestTokens"/>) every request carries it.
+    /// </summary>
+    public HttpClient CreateHttpClient(string? accessToken = null)
     {
-        BaseAddress = BaseAddress,
-        Timeout = RequestTimeout,
-    };
+        var client = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = RequestTimeout,
+        };
+        return accessToken is null ? client : client.WithToken(accessToken);
+    }
 
     /// <summary>Runs a scalar query on the service's own database (bounded by the command timeout).</summary>
     public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)

@@ -180,15 +180,22 @@ public sealed record PlatformInfrastructure(
         return directory;
     }
 
+    /// <summary>
+    /// A secret (a key) generated on first use and kept in the data folder with the data it protects, so restarts
+    /// reuse it and a fresh data folder gets a fresh one.
+    /// </summary>
+    public static string StoredSecret(IDistributedApplicationBuilder builder, string fileName, Func<string> generate) =>
+        StoredSecret(DataDirectory(builder), fileName, generate);
+
     /// <summary>A password generated on first use and kept with the data it protects, so restarts reuse it.</summary>
-    private static string StoredSecret(string dataDirectory, string fileName)
+    private static string StoredSecret(string dataDirectory, string fileName, Func<string>? generate = null)
     {
         var path = Path.Combine(dataDirectory, fileName);
         if (File.Exists(path))
         {
             return File.ReadAllText(path).Trim();
         }
-        var secret = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
+        var secret = generate?.Invoke() ?? Convert.ToHexString(RandomNumberGenerator.GetBytes(16)).ToLowerInvariant();
         File.WriteAllText(path, secret);
         if (!OperatingSystem.IsWindows())
         {

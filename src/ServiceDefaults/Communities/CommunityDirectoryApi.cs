@@ -15,7 +15,7 @@ public static class CommunityDirectoryApi
 {
     public static RouteGroupBuilder MapCommunityDirectory(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/communities").WithTags("Communities");
+        var group = app.MapGroup("/communities").WithTags("Communities").RequireAuthorization();
         group.MapGet("/", List)
             .WithName("ListLocalCommunities")
             .WithSummary("Communities known to this service")

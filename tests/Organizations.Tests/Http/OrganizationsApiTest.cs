@@ -29,7 +29,7 @@ public abstract class OrganizationsApiTest(LocalInfrastructure infrastructure) :
     {
         _service = new ServiceFactory<Program>(infrastructure, "organizations");
         await _service.StartWithBusAsync();
-        _client = _service.CreateHttpClient();
+        _client = _service.CreateHttpClient(TestTokens.For(Platform.ServiceDefaults.Security.PlatformRoles.OrgOfficer));
     }
 
     public async Task DisposeAsync()

@@ -5,6 +5,7 @@ using Platform.Organizations.Domain;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.Organizations.Apis;
 
@@ -22,8 +23,11 @@ public static class CommunitiesApi
 
     public static RouteGroupBuilder MapCommunitiesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/communities").WithTags("Communities");
+        var group = app.MapGroup("/communities").WithTags("Communities")
+            // Any signed-in user reads the directory; only organization officers and operators change it.
+            .RequireAuthorization();
         group.MapPost("/", Register)
+            .RequireRoles(PlatformRoles.OrgOfficer, PlatformRoles.Operator)
             .AcceptsIdempotencyKey()
             .WithName("RegisterCommunity")
             .WithSummary("Register a village or community")

@@ -5,6 +5,7 @@ using Platform.Organizations.Domain;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.Organizations.Apis;
 
@@ -19,8 +20,11 @@ public static class EnterprisesApi
 {
     public static RouteGroupBuilder MapEnterprisesApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/enterprises").WithTags("Enterprises");
+        var group = app.MapGroup("/enterprises").WithTags("Enterprises")
+            // Any signed-in user reads the directory; only organization officers and operators change it.
+            .RequireAuthorization();
         group.MapPost("/", Register)
+            .RequireRoles(PlatformRoles.OrgOfficer, PlatformRoles.Operator)
             .AcceptsIdempotencyKey()
             .WithName("RegisterEnterprise")
             .WithSummary("Register an enterprise or depot")
