@@ -21,6 +21,11 @@ public sealed class ConfidentialityTests(LocalInfrastructure infrastructure) : R
         var workerA = Guid.NewGuid();
         var receipt = await SubmitAsync(Worker(workerA), Secret);
 
+        using (var raw = await Worker(workerA).GetAsync(new Uri($"/cases/{receipt.Id}", UriKind.Relative)))
+        {
+            // Nothing on the way (app cache, proxy) keeps a copy.
+            Assert.True(raw.Headers.CacheControl?.NoStore, "Cache-Control: no-store");
+        }
         var own = await GetOkAsync<CaseDetail>(Worker(workerA), $"/cases/{receipt.Id}");
         Assert.Equal(Secret, own.Content!.Description);
         Assert.Equal(workerA, own.Content.RequesterWorkerId);

@@ -242,8 +242,9 @@ public static class CasesApi
         return await PageAsync(query, paging, clock, ct);
     }
 
-    internal static async Task<Results<Ok<CaseDetail>, NotFound>> Get(Guid id, ClaimsPrincipal user, RightsDb db, TimeProvider clock, CancellationToken ct)
+    internal static async Task<Results<Ok<CaseDetail>, NotFound>> Get(Guid id, ClaimsPrincipal user, HttpContext http, RightsDb db, TimeProvider clock, CancellationToken ct)
     {
+        NoStore(http);
         var rightsCase = await db.Cases.AsNoTracking().Include(c => c.Notes).AsSplitQuery().FirstOrDefaultAsync(c => c.Id == id, ct);
         if (rightsCase is null)
         {
@@ -261,8 +262,9 @@ public static class CasesApi
     }
 
     internal static async Task<Results<Ok<CaseDetail>, ValidationProblem, NotFound>> ReadContent(
-        Guid id, ContentReadRequest request, ClaimsPrincipal user, RightsDb db, TimeProvider clock, CancellationToken ct)
+        Guid id, ContentReadRequest request, ClaimsPrincipal user, HttpContext http, RightsDb db, TimeProvider clock, CancellationToken ct)
     {
+        NoStore(http);
         if (!user.IsInRole(PlatformRoles.Supervisor) || user.SubjectId() is not { } supervisor)
         {
             return TypedResults.NotFound();
@@ -299,6 +301,9 @@ public static class CasesApi
             .Select(r => new ContentReadEntry(r.Id, r.CaseId, r.SupervisorId, r.Reason, r.ReadAt)).ToListAsync(ct);
         return TypedResults.Ok(new Page<ContentReadEntry>(items, paging.PageNumber, paging.Size, total));
     }
+
+    /// <summary>A case file is never kept by a browser, an app's HTTP cache or a proxy on the way.</summary>
+    private static void NoStore(HttpContext http) => http.Response.Headers.CacheControl = "no-store";
 
     /// <summary>The subject of a professional's token: how an assigned professional is recognised.</summary>
     internal static Guid? ProfessionalId(ClaimsPrincipal user) =>
