@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -128,6 +129,35 @@ public sealed class EventAndLogTests(LocalInfrastructure infrastructure) : Right
             Assert.DoesNotContain("机密", line, StringComparison.Ordinal);
             Assert.DoesNotContain("13600001234", line, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public async Task No_case_content_appears_in_any_trace()
+    {
+        var spans = new ConcurrentQueue<string>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = _ => true,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = a => spans.Enqueue(string.Join(" | ",
+                new[] { a.Source.Name, a.DisplayName, a.StatusDescription ?? "" }
+                    .Concat(a.TagObjects.Select(t => $"{t.Key}={t.Value}"))
+                    .Concat(a.Events.SelectMany(e => e.Tags.Select(t => $"{e.Name}:{t.Key}={t.Value}"))))),
+        };
+        ActivitySource.AddActivityListener(listener);
+        var worker = Worker(Guid.NewGuid());
+        var legal = await RegisterProfessionalAsync("legal");
+        var receipt = await SubmitAsync(worker, Secret);
+        await StartWithAsync(receipt.Id, legal);
+        await PostOkAsync<NoteReceipt>(Professional(legal), $"/cases/{receipt.Id}/notes", new { text = Secret + "-note" }, System.Net.HttpStatusCode.Created);
+        await GetOkAsync<CaseDetail>(worker, $"/cases/{receipt.Id}");
+        await PostOkAsync<CaseSummary>(Professional(legal), $"/cases/{receipt.Id}/resolution", new { summary = Secret + "-resolution" });
+        await WaitForEmptyOutboxAsync();
+
+        var all = spans.ToList();
+        Assert.Contains(all, s => s.Contains("/cases", StringComparison.Ordinal));
+        Assert.Contains(all, s => s.StartsWith("Npgsql", StringComparison.Ordinal));
+        Assert.DoesNotContain(all, s => s.Contains("机密", StringComparison.Ordinal));
     }
 
     private static Guid Id(JsonElement envelope) => envelope.GetProperty("message").GetProperty("caseId").GetGuid();
