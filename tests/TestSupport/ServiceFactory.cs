@@ -31,16 +31,20 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
 
     private readonly LocalInfrastructure _infrastructure;
     private readonly Dictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _configureServices;
     private bool _started;
 
     /// <param name="serviceName">Short name of the service, e.g. <c>organizations</c>: its connection string is "&lt;name&gt;-db".</param>
     /// <param name="settings">More configuration for this run (e.g. <c>Platform:Outbox:PollInterval</c>).</param>
-    public ServiceFactory(LocalInfrastructure infrastructure, string serviceName, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="configureServices">A test hook run after the service's own registrations (e.g. a fake clock).</param>
+    public ServiceFactory(LocalInfrastructure infrastructure, string serviceName, IReadOnlyDictionary<string, string>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         _infrastructure = infrastructure;
         ServiceName = serviceName;
         DatabaseName = $"{serviceName}_{Guid.NewGuid():N}";
         _settings = settings?.ToDictionary() ?? [];
+        _configureServices = configureServices;
         UseKestrel(0);
     }
 
@@ -63,6 +67,10 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
         builder.UseSetting("Platform:Auth:Issuer", TestTokens.Issuer);
         builder.UseSetting(PersonalDataProtector.KeySetting, PersonalDataKey);
         builder.ConfigureTestServices(TestTokens.TrustIn);
+        if (_configureServices is not null)
+        {
+            builder.ConfigureTestServices(_configureServices);
+        }
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
