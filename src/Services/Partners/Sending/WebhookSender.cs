@@ -49,17 +49,16 @@ public sealed class WebhookSender : IDisposable
         _http.DefaultRequestHeaders.UserAgent.ParseAdd("LangfangGigPlatform-Webhooks/1.0");
     }
 
-    public async Task<SendResult> SendAsync(string callbackUrl, Delivery delivery, IReadOnlyList<string> secrets, TimeSpan timeout, CancellationToken ct)
+    public async Task<SendResult> SendAsync(string callbackUrl, string webhookId, string body, IReadOnlyList<string> secrets, TimeSpan timeout, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(delivery);
         var timestamp = _clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, callbackUrl)
         {
-            Content = new StringContent(delivery.Body, Encoding.UTF8, CloudEvent.ContentType),
+            Content = new StringContent(body, Encoding.UTF8, CloudEvent.ContentType),
         };
-        request.Headers.Add(WebhookSignature.IdHeader, delivery.WebhookId);
+        request.Headers.Add(WebhookSignature.IdHeader, webhookId);
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(delivery.WebhookId, timestamp, delivery.Body, secrets));
+        request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(webhookId, timestamp, body, secrets));
 
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(ct);
         attempt.CancelAfter(timeout);
