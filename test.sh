@@ -4,6 +4,13 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 bash scripts/prerequisites.sh || exit 1
+# The webhook tests also check signatures with the npm standardwebhooks package (a verifier no one here wrote).
+if ! command -v npm >/dev/null; then
+  echo "prerequisites: installing nodejs and npm"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null || exit 1
+fi
+npm ci --prefix tests/Partners.Tests/verifier --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci failed"; exit 1; }
 
 log=$(mktemp /tmp/platform-test.XXXXXX.log)
 dotnet build Platform.slnx -c Release -nologo -clp:ErrorsOnly 2>&1 | tee "$log" || true

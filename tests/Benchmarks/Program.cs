@@ -3,6 +3,24 @@ using Platform.Benchmarks;
 
 // dotnet run -c Release --project tests/Benchmarks -- messaging [--events 50000] [--writers 4] [--batch 100]
 //     [--rate 1000] [--seconds 20] [--in-flight 500] [--deadline-minutes 10] [--scenarios ABC]
+// dotnet run -c Release --project tests/Benchmarks -- webhooks [--events 20000] [--rate 200] [--seconds 20]
+if (args.Length > 0 && args[0] == "webhooks")
+{
+    var webhooks = new WebhookBenchmarkSettings();
+    for (var i = 1; i + 1 < args.Length; i += 2)
+    {
+        var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+        webhooks = args[i] switch
+        {
+            "--events" => webhooks with { Events = value },
+            "--rate" => webhooks with { OfferedRate = value },
+            "--seconds" => webhooks with { OfferedSeconds = value },
+            _ => throw new ArgumentException($"Unknown option {args[i]}."),
+        };
+    }
+    return await WebhookBenchmark.RunAsync(webhooks);
+}
+
 if (args.Length == 0 || args[0] != "messaging")
 {
     Console.WriteLine("Usage: dotnet run -c Release --project tests/Benchmarks -- messaging [--events N] [--writers N] " +

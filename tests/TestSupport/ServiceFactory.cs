@@ -37,12 +37,14 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
     /// <param name="serviceName">Short name of the service, e.g. <c>organizations</c>: its connection string is "&lt;name&gt;-db".</param>
     /// <param name="settings">More configuration for this run (e.g. <c>Platform:Outbox:PollInterval</c>).</param>
     /// <param name="configureServices">A test hook run after the service's own registrations (e.g. a fake clock).</param>
+    /// <param name="restartOf">An earlier instance whose database (and personal-data key) this one takes over: a restart of the service.</param>
     public ServiceFactory(LocalInfrastructure infrastructure, string serviceName, IReadOnlyDictionary<string, string>? settings = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null, ServiceFactory<TProgram>? restartOf = null)
     {
         _infrastructure = infrastructure;
         ServiceName = serviceName;
-        DatabaseName = $"{serviceName}_{Guid.NewGuid():N}";
+        DatabaseName = restartOf?.DatabaseName ?? $"{serviceName}_{Guid.NewGuid():N}";
+        PersonalDataKey = restartOf?.PersonalDataKey ?? PersonalDataProtector.NewKey();
         _settings = settings?.ToDictionary() ?? [];
         _configureServices = configureServices;
         UseKestrel(0);
@@ -51,7 +53,7 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
     public string ServiceName { get; }
 
     /// <summary>The key this instance encrypts personal data with (fresh per instance), for tests that read the database.</summary>
-    public string PersonalDataKey { get; } = PersonalDataProtector.NewKey();
+    public string PersonalDataKey { get; }
 
     /// <summary>A fresh database for this instance; nothing else writes to it.</summary>
     public string DatabaseName { get; }
@@ -82,7 +84,14 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         // StartServer blocks until the host has started; it takes no token, so the wait on it is bounded instead.
-        await Task.Run(StartServer, timeout.Token).WaitAsync(timeout.Token);
+        // It starts without the caller's async-local state: MassTransit keeps its log context there, and a service
+        // restarted within one test would otherwise inherit the stopped instance's (disposed) logger factory.
+        Task start;
+        using (ExecutionContext.SuppressFlow())
+        {
+            start = Task.Run(StartServer, timeout.Token);
+        }
+        await start.WaitAsync(timeout.Token);
         _started = true;
     }
 
