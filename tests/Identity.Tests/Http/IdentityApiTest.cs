@@ -130,7 +130,7 @@ public abstract class IdentityApiTest(LocalInfrastructure infrastructure) : IAsy
     {
         using var response = await Anonymous.PostAsJsonAsync("/phone-codes", new { phone });
         Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
-        return Codes.LastFor(Domain.PhoneNumber.Normalize(phone) ?? phone);
+        return Codes.LastFor(Platform.Identity.Domain.PhoneNumber.Normalize(phone) ?? phone);
     }
 
     /// <summary>A mobile number no other test uses.</summary>
