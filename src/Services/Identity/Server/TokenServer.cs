@@ -32,6 +32,7 @@ public static class TokenServer
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingServerOptions>();
         builder.Services.AddHostedService<PlatformClientRegistration>();
         builder.Services.AddHostedService<BootstrapOperator>();
+        builder.Services.AddHostedService<Housekeeping>();
 
         builder.Services.AddOpenIddict()
             .AddCore(core => core.UseEntityFrameworkCore().UseDbContext<IdentityDb>())
