@@ -9,12 +9,23 @@ var broker = infrastructure.Broker;
 var personalDataKey = PlatformInfrastructure.StoredSecret(builder, "personal-data.key",
     () => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
 
-IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject : IProjectMetadata, new()
+// The gateway is the platform's public address and so the issuer of every access token: declared first so that its
+// URL can be handed to identity (which issues) and to every service and the gateway itself (which validate).
+var gateway = builder.AddProject<Projects.Gateway>("gateway")
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+var issuer = ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/");
+
+IResourceBuilder<ProjectResource> Service<TProject>(string name, bool messaging = true) where TProject : IProjectMetadata, new()
 {
     var database = infrastructure.AddDatabase($"{name}-db");
-    return builder.AddProject<TProject>(name)
-        .WithReference(database).WaitFor(database)
-        .WithReference(broker).WaitFor(broker)
+    var service = builder.AddProject<TProject>(name)
+        .WithReference(database).WaitFor(database);
+    if (messaging)
+    {
+        service.WithReference(broker).WaitFor(broker);
+    }
+    return service
         .WithHttpHealthCheck("/health")
         // Not behind the orchestrator's proxy: a stopped service must refuse connections at once, so that the
         // gateway answers 503 immediately (the proxy would accept and then hold the request).
@@ -28,22 +39,34 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name) where TProject 
         // One line per log entry, with the trace id, so console logs can be followed across services.
         .WithEnvironment("Logging__Console__FormatterOptions__SingleLine", "true")
         .WithEnvironment("Logging__Console__FormatterOptions__IncludeScopes", "true")
-        .WithEnvironment("Platform__PersonalData__Key", personalDataKey);
+        .WithEnvironment("Platform__PersonalData__Key", personalDataKey)
+        .WithEnvironment("Platform__Auth__Issuer", issuer);
 }
 
-var organizations = Service<Projects.Organizations>("organizations");
-var volunteers = Service<Projects.Volunteers>("volunteers");
-var stations = Service<Projects.Stations>("stations");
-var training = Service<Projects.Training>("training");
-var rights = Service<Projects.Rights>("rights");
+// Identity issues the tokens (it publishes no events, so it needs no broker). It validates its own admin tokens
+// like every service, against its own JWKS. The bootstrap operator's password goes next to the local data.
+var identity = Service<Projects.Identity>("identity", messaging: false);
+identity
+    .WithEnvironment("Platform__Auth__KeysAddress", ReferenceExpression.Create($"{identity.GetEndpoint("http")}/.well-known/jwks"))
+    .WithEnvironment("Identity__Bootstrap__PasswordFile", Path.Combine(PlatformInfrastructure.DataDirectory(builder), "operator.password"));
 
-builder.AddProject<Projects.Gateway>("gateway")
+// Every other service fetches identity's signing keys through service discovery (https+http://identity).
+IResourceBuilder<ProjectResource> DomainService<TProject>(string name) where TProject : IProjectMetadata, new() =>
+    Service<TProject>(name).WithReference(identity);
+
+var organizations = DomainService<Projects.Organizations>("organizations");
+var volunteers = DomainService<Projects.Volunteers>("volunteers");
+var stations = DomainService<Projects.Stations>("stations");
+var training = DomainService<Projects.Training>("training");
+var rights = DomainService<Projects.Rights>("rights");
+
+gateway
+    .WithReference(identity).WaitFor(identity)
     .WithReference(organizations).WaitFor(organizations)
     .WithReference(volunteers).WaitFor(volunteers)
     .WithReference(stations).WaitFor(stations)
     .WithReference(training).WaitFor(training)
     .WithReference(rights).WaitFor(rights)
-    .WithHttpHealthCheck("/health")
-    .WithExternalHttpEndpoints();
+    .WithEnvironment("Platform__Auth__Issuer", issuer);
 
 builder.Build().Run();

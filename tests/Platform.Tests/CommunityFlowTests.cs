@@ -5,7 +5,7 @@ using System.Text.Json;
 
 namespace Platform.Tests;
 
-/// <summary>End to end through the real gateway: one community registered, seen by every service.</summary>
+/// <summary>End to end through the real gateway: one community registered (by the operator), seen by every service.</summary>
 [Collection(PlatformCollection.Name)]
 public sealed class CommunityFlowTests(PlatformFixture platform)
 {
@@ -15,7 +15,7 @@ public sealed class CommunityFlowTests(PlatformFixture platform)
     public async Task A_community_registered_through_the_gateway_appears_in_every_other_service()
     {
         var name = $"安次区测试社区-{Guid.NewGuid():N}"[..20];
-        var response = await platform.Gateway.PostAsJsonAsync("/api/organizations/communities",
+        var response = await platform.Operator.PostAsJsonAsync("/api/organizations/communities",
             new { name, district = "安次区", street = "银河南路街道", latitude = 39.50, longitude = 116.69 });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
@@ -39,7 +39,7 @@ public sealed class CommunityFlowTests(PlatformFixture platform)
         };
         // As an app would send it: the gateway continues this trace rather than starting its own.
         request.Headers.Add("traceparent", $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01");
-        var response = await platform.Gateway.SendAsync(request);
+        var response = await platform.Operator.SendAsync(request);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var id = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid().ToString();
 
@@ -57,7 +57,7 @@ public sealed class CommunityFlowTests(PlatformFixture platform)
     [Fact]
     public async Task Bad_input_through_the_gateway_is_a_problem_naming_the_field()
     {
-        var response = await platform.Gateway.PostAsJsonAsync("/api/organizations/enterprises",
+        var response = await platform.Operator.PostAsJsonAsync("/api/organizations/enterprises",
             new { name = "顺丰速运廊坊分部", creditCode = "91131000MA0XXXXXX1", industry = "express" });
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -70,7 +70,7 @@ public sealed class CommunityFlowTests(PlatformFixture platform)
         JsonElement found = default;
         await WaitUntilAsync(async () =>
         {
-            var response = await platform.Gateway.GetAsync($"/api/{service}/communities/{id}");
+            var response = await platform.Operator.GetAsync($"/api/{service}/communities/{id}");
             if (response.StatusCode != HttpStatusCode.OK)
             {
                 return false;

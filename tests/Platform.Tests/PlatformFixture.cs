@@ -20,7 +20,12 @@ public sealed class PlatformFixture : IAsyncLifetime
     private readonly CancellationTokenSource _stopWatching = new();
 
     public DistributedApplication App { get; private set; } = null!;
+    /// <summary>The gateway, without a token.</summary>
     public HttpClient Gateway { get; private set; } = null!;
+    /// <summary>The gateway as the bootstrap operator (a token from identity through the gateway).</summary>
+    public HttpClient Operator { get; private set; } = null!;
+    /// <summary>The bootstrap operator's password, as a developer reads it: from the data folder.</summary>
+    public string OperatorPassword { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
@@ -34,7 +39,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
         // Resource logs are kept only for watchers (there is no dashboard here): watch once instances exist.
-        foreach (var resource in DomainServices.Append("gateway"))
+        foreach (var resource in DomainServices.Append("identity").Append("gateway"))
         {
             _logs[resource] = [];
             _watchers.Add(CollectLogsAsync(resource, _logs[resource], _stopWatching.Token));
@@ -42,11 +47,48 @@ public sealed class PlatformFixture : IAsyncLifetime
         await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
         Gateway = App.CreateHttpClient("gateway");
         Gateway.Timeout = TimeSpan.FromSeconds(30);
+
+        // Identity wrote it before it started listening, and the gateway waited for identity.
+        OperatorPassword = (await File.ReadAllTextAsync(Path.Combine(_dataDirectory, "operator.password"), timeout.Token)).Trim();
+        var token = await PasswordTokenAsync("operator", OperatorPassword);
+        Operator = App.CreateHttpClient("gateway");
+        Operator.Timeout = TimeSpan.FromSeconds(30);
+        Operator.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+    }
+
+    /// <summary>Posts a token request to the gateway's /connect/token; returns the JSON answer, whatever the status.</summary>
+    public async Task<(System.Net.HttpStatusCode Status, System.Text.Json.JsonElement Body)> TokenRequestAsync(params (string Name, string Value)[] form)
+    {
+        using var content = new FormUrlEncodedContent(form.Select(f => KeyValuePair.Create(f.Name, f.Value)));
+        using var response = await Gateway.PostAsync(new Uri("/connect/token", UriKind.Relative), content);
+        var body = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, System.Text.Json.JsonDocument.Parse(body).RootElement.Clone());
+    }
+
+    /// <summary>An access token for a staff user (password grant through the gateway); fails the test when refused.</summary>
+    public async Task<string> PasswordTokenAsync(string userName, string password)
+    {
+        var (status, body) = await TokenRequestAsync(("grant_type", "password"), ("client_id", "platform-app"), ("username", userName), ("password", password));
+        if (status != System.Net.HttpStatusCode.OK)
+        {
+            throw new InvalidOperationException($"Password grant for {userName} refused: {(int)status} {body}");
+        }
+        return body.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>A client of the gateway that sends <paramref name="accessToken"/>.</summary>
+    public HttpClient ClientWithToken(string accessToken)
+    {
+        var client = App.CreateHttpClient("gateway");
+        client.Timeout = TimeSpan.FromSeconds(30);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        return client;
     }
 
     public async Task DisposeAsync()
     {
         Gateway?.Dispose();
+        Operator?.Dispose();
         await _stopWatching.CancelAsync();
         await Task.WhenAll(_watchers).WaitAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _stopWatching.Dispose();

@@ -31,23 +31,39 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
 
     private readonly LocalInfrastructure _infrastructure;
     private readonly Dictionary<string, string> _settings;
+    private readonly string? _ownKeysPath;
     private readonly Action<IServiceCollection>? _configureServices;
     private bool _started;
 
     /// <param name="serviceName">Short name of the service, e.g. <c>organizations</c>: its connection string is "&lt;name&gt;-db".</param>
     /// <param name="settings">More configuration for this run (e.g. <c>Platform:Outbox:PollInterval</c>).</param>
+    /// <param name="ownKeysPath">
+    /// For the identity service only: validate access tokens with the keys the service itself publishes at this path
+    /// (its real tokens) instead of trusting the test key of <see cref="TestTokens"/>.
+    /// </param>
     /// <param name="configureServices">A test hook run after the service's own registrations (e.g. a fake clock).</param>
     /// <param name="restartOf">An earlier instance whose database (and personal-data key) this one takes over: a restart of the service.</param>
     public ServiceFactory(LocalInfrastructure infrastructure, string serviceName, IReadOnlyDictionary<string, string>? settings = null,
-        Action<IServiceCollection>? configureServices = null, ServiceFactory<TProgram>? restartOf = null)
+        string? ownKeysPath = null, Action<IServiceCollection>? configureServices = null, ServiceFactory<TProgram>? restartOf = null)
     {
         _infrastructure = infrastructure;
         ServiceName = serviceName;
         DatabaseName = restartOf?.DatabaseName ?? $"{serviceName}_{Guid.NewGuid():N}";
         PersonalDataKey = restartOf?.PersonalDataKey ?? PersonalDataProtector.NewKey();
         _settings = settings?.ToDictionary() ?? [];
+        _ownKeysPath = ownKeysPath;
         _configureServices = configureServices;
-        UseKestrel(0);
+        if (ownKeysPath is null)
+        {
+            UseKestrel(0);
+        }
+        else
+        {
+            // The keys address must be known before the service starts, so the port is chosen here.
+            var port = FreePort();
+            UseKestrel(port);
+            _settings["Platform:Auth:KeysAddress"] = $"http://127.0.0.1:{port}{ownKeysPath}";
+        }
     }
 
     public string ServiceName { get; }
@@ -68,7 +84,10 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("Platform:Auth:Issuer", TestTokens.Issuer);
         builder.UseSetting(PersonalDataProtector.KeySetting, PersonalDataKey);
-        builder.ConfigureTestServices(TestTokens.TrustIn);
+        if (_ownKeysPath is null)
+        {
+            builder.ConfigureTestServices(TestTokens.TrustIn);
+        }
         if (_configureServices is not null)
         {
             builder.ConfigureTestServices(_configureServices);
@@ -154,11 +173,19 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
         return (T)Convert.ChangeType(result, typeof(T), System.Globalization.CultureInfo.InvariantCulture)!;
     }
 
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     public override async ValueTask DisposeAsync()
     {
         // A bus still connecting when the host stops would keep consuming in this test process (a real service's
         // process simply ends): stop such a bus explicitly, in bounded time. A healthy one stops with the host.
-        if (_started && Services.GetRequiredService<IBusControl>() is var bus && bus.CheckHealth().Status != BusHealthStatus.Healthy)
+        // (A service without messaging, e.g. identity, has no bus.)
+        if (_started && Services.GetService<IBusControl>() is { } bus && bus.CheckHealth().Status != BusHealthStatus.Healthy)
         {
             using var timeout = new CancellationTokenSource(StopTimeout);
             try

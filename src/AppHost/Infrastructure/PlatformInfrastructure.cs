@@ -170,7 +170,7 @@ public sealed record PlatformInfrastructure(
     }
 
     /// <summary>Local data lives in one folder: the repository's <c>.data</c> unless <c>Platform:DataDirectory</c> names another.</summary>
-    private static string DataDirectory(IDistributedApplicationBuilder builder)
+    public static string DataDirectory(IDistributedApplicationBuilder builder)
     {
         var configured = builder.Configuration["Platform:DataDirectory"];
         var directory = string.IsNullOrWhiteSpace(configured)

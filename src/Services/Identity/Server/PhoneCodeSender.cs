@@ -1,0 +1,46 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Platform.ServiceDefaults.Security;
+
+namespace Platform.Identity.Server;
+
+/// <summary>Delivers a one-time code to a phone (an SMS gateway in production).</summary>
+public interface IPhoneCodeSender
+{
+    Task SendAsync(string phone, string code, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// The sender of local runs and tests: writes the code to the service log with the phone number masked, so a
+/// developer can sign in as a worker without an SMS gateway. Never registered outside Development and Test.
+/// </summary>
+internal sealed partial class LoggedPhoneCodeSender(ILogger<LoggedPhoneCodeSender> logger) : IPhoneCodeSender
+{
+    public Task SendAsync(string phone, string code, CancellationToken cancellationToken)
+    {
+        LogCode(logger, code, Mask.Phone(phone));
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "One-time sign-in code {Code} for {Phone} (development sender: no SMS is sent)")]
+    private static partial void LogCode(ILogger logger, string code, string phone);
+}
+
+public static class PhoneCodeSenderExtensions
+{
+    /// <summary>
+    /// The logging sender in Development and Test. Elsewhere a real sender (SMS gateway) must be registered before this
+    /// call; the service refuses to start without one rather than write codes to the log in production.
+    /// </summary>
+    public static WebApplicationBuilder AddPhoneCodeSender(this WebApplicationBuilder builder)
+    {
+        if (builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Test"))
+        {
+            builder.Services.TryAddSingleton<IPhoneCodeSender, LoggedPhoneCodeSender>();
+        }
+        else if (!builder.Services.Any(s => s.ServiceType == typeof(IPhoneCodeSender)))
+        {
+            throw new InvalidOperationException("No phone-code sender (SMS gateway) is registered: workers could not sign in.");
+        }
+        return builder;
+    }
+}

@@ -1,0 +1,57 @@
+using OpenIddict.Abstractions;
+using Platform.Identity.Domain;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace Platform.Identity.Server;
+
+/// <summary>The OAuth clients the platform itself ships, and the grant type names it defines.</summary>
+public static class PlatformClients
+{
+    /// <summary>The public client of the worker and staff apps (no secret: an app on a phone cannot keep one).</summary>
+    public const string App = "platform-app";
+
+    /// <summary>The worker's sign-in grant: <c>phone</c> and <c>code</c> (from <c>POST /phone-codes</c>).</summary>
+    public const string PhoneCodeGrantType = "urn:platform:grant-type:phone-code";
+
+    public static OpenIddictApplicationDescriptor AppDescriptor()
+    {
+        var app = new OpenIddictApplicationDescriptor
+        {
+            ClientId = App,
+            ClientType = ClientTypes.Public,
+            ApplicationType = ApplicationTypes.Native,
+            DisplayName = "Platform apps (workers and staff)",
+        };
+        app.Permissions.UnionWith(
+        [
+            Permissions.Endpoints.Token,
+            Permissions.GrantTypes.Password,
+            Permissions.GrantTypes.RefreshToken,
+            Permissions.Prefixes.GrantType + PhoneCodeGrantType,
+            Permissions.Prefixes.Scope + PlatformScopes.OfflineAccess,
+        ]);
+        return app;
+    }
+}
+
+/// <summary>Registers (or brings up to date) the platform's own clients at start, before Kestrel listens.</summary>
+internal sealed class PlatformClientRegistration(IServiceScopeFactory scopes) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
+        var descriptor = PlatformClients.AppDescriptor();
+        var existing = await applications.FindByClientIdAsync(PlatformClients.App, cancellationToken);
+        if (existing is null)
+        {
+            await applications.CreateAsync(descriptor, cancellationToken);
+        }
+        else
+        {
+            await applications.UpdateAsync(existing, descriptor, cancellationToken);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
