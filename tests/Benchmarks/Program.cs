@@ -3,6 +3,11 @@ using Platform.Benchmarks;
 
 // dotnet run -c Release --project tests/Benchmarks -- messaging [--events 50000] [--writers 4] [--batch 100]
 //     [--rate 1000] [--seconds 20] [--in-flight 500] [--deadline-minutes 10] [--scenarios ABC]
+// dotnet run -c Release --project tests/Benchmarks -- gateway
+if (args.Length > 0 && args[0] == "gateway")
+{
+    return await GatewayBenchmark.RunAsync(new GatewayBenchmarkSettings());
+}
 if (args.Length == 0 || args[0] != "messaging")
 {
     Console.WriteLine("Usage: dotnet run -c Release --project tests/Benchmarks -- messaging [--events N] [--writers N] " +
