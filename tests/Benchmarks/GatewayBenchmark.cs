@@ -1,4 +1,5 @@
 extern alias gateway;
+extern alias organizations;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -41,12 +42,16 @@ public static class GatewayBenchmark
     {
         Log($"machine: {Machine.Describe()}");
         Log($"settings: {settings}; load average now {File.ReadAllText("/proc/loadavg").Trim()}");
+        // The in-process hosts read their appsettings.json (the gateway's routes) from their project folders.
+        var root = RepositoryRoot();
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ORGANIZATIONS", Path.Combine(root, "src", "Services", "Organizations"));
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_GATEWAY", Path.Combine(root, "src", "Gateway"));
         var infrastructure = new LocalInfrastructure();
         try
         {
             Log("starting PostgreSQL and RabbitMQ (LocalInfrastructure)");
             await infrastructure.InitializeAsync().WaitAsync(TimeSpan.FromMinutes(2));
-            await using var organizations = new ServiceFactory<Program>(infrastructure, "organizations");
+            await using var organizations = new ServiceFactory<organizations::Program>(infrastructure, "organizations");
             await organizations.StartAsync();
             await using var trivial = await TrivialService.StartAsync();
             await using var gatewayHost = new BenchGateway(organizations.BaseAddress, trivial.Address);
@@ -65,6 +70,9 @@ public static class GatewayBenchmark
             {
                 ("database read GET /communities/{id}", new Uri(organizations.BaseAddress, $"/communities/{id}"), new Uri(gatewayAddress, $"/api/organizations/communities/{id}")),
                 ("trivial authenticated GET /ping", new Uri(trivial.Address, "/ping"), new Uri(gatewayAddress, "/api/bench/ping")),
+                // Attribution: how much of the gateway's share is its own token check and rate limiter.
+                ("trivial GET /ping, gateway without its token check and rate limiter (attribution only)",
+                    new Uri(trivial.Address, "/ping"), new Uri(gatewayAddress, "/api/bench-unchecked/ping")),
             };
             foreach (var (name, direct, through) in cases)
             {
@@ -139,6 +147,18 @@ public static class GatewayBenchmark
         return new Slice(all, seconds, cpu);
     }
 
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")))
+            {
+                return dir.FullName;
+            }
+        }
+        throw new InvalidOperationException("Run from within the repository.");
+    }
+
     private static void Log(string message) => MessagingBenchmark.Log(message);
 
     private sealed record Slice(double[] Latencies, double Seconds, double CpuMicroseconds);
@@ -173,7 +193,7 @@ public static class GatewayBenchmark
         {
             var builder = WebApplication.CreateBuilder();
             builder.WebHost.UseUrls("http://127.0.0.1:0");
-            builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Warning);
+            builder.Configuration["Logging:LogLevel:Default"] = "Warning";
             builder.Configuration["Platform:Auth:Issuer"] = TestTokens.Issuer;
             builder.AddServiceDefaults();
             TestTokens.TrustIn(builder.Services);
@@ -218,6 +238,7 @@ public static class GatewayBenchmark
             {
                 // Not part of the run; a closed local port keeps their health probes off DNS.
                 builder.UseSetting($"services:{other}:http:0", "http://127.0.0.1:9");
+                builder.UseSetting($"ReverseProxy:Clusters:{other}:HealthCheck:Active:Enabled", "false");
             }
             // The trivial service behind a route configured like every service's route.
             builder.UseSetting("ReverseProxy:Routes:bench:ClusterId", "bench");
@@ -231,6 +252,16 @@ public static class GatewayBenchmark
             builder.UseSetting("ReverseProxy:Routes:bench:AuthorizationPolicy", "default");
             builder.UseSetting("ReverseProxy:Routes:bench:RateLimiterPolicy", "per-client");
             builder.UseSetting("ReverseProxy:Clusters:bench:Destinations:primary:Address", "http://bench");
+            // For attribution only: the same route without token validation or rate limiting at the gateway.
+            builder.UseSetting("ReverseProxy:Routes:bench-unchecked:ClusterId", "bench");
+            builder.UseSetting("ReverseProxy:Routes:bench-unchecked:Match:Path", "/api/bench-unchecked/{**catch-all}");
+            builder.UseSetting("ReverseProxy:Routes:bench-unchecked:Transforms:0:PathRemovePrefix", "/api/bench-unchecked");
+            builder.UseSetting("ReverseProxy:Routes:bench-unchecked:Transforms:1:X-Forwarded", "Set");
+            builder.UseSetting("ReverseProxy:Routes:bench-unchecked:Transforms:1:Prefix", "Off");
+            builder.UseSetting("ReverseProxy:Routes:bench-unchecked:Transforms:2:RequestHeader", "X-Forwarded-Prefix");
+            builder.UseSetting("ReverseProxy:Routes:bench-unchecked:Transforms:2:Set", "/api/bench");
+            builder.UseSetting("ReverseProxy:Routes:bench-unchecked:Timeout", "00:00:30");
+            builder.UseSetting("ReverseProxy:Routes:bench-unchecked:AuthorizationPolicy", "anonymous");
         }
     }
 }
