@@ -1,9 +1,15 @@
 using Platform.Gateway;
+using Platform.Gateway.ApiDocument;
+using Platform.Gateway.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Services.AddRequestTimeouts();
+builder.Services.AddGatewayRateLimits(builder.Configuration);
+builder.Services.AddAppCors(builder.Configuration);
+builder.Services.AddApiDocument();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .AddServiceDiscoveryDestinationResolver()
@@ -12,8 +18,25 @@ builder.Services.AddReverseProxy()
 
 var app = builder.Build();
 
+app.UseCorrelationId();
+app.UseSecurityHeaders();
 app.MapDefaultEndpoints();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
+app.UseRouting();
+app.UseCors();
+app.UseRequestBodyLimit();
+// Authenticate first so that the rate limiter counts by token; authorize after it so that floods of bad tokens are
+// limited too.
+app.UseAuthentication();
+app.UseRateLimiter();
+app.UseAuthorization();
 app.UseRequestTimeouts();
+
+app.MapApiDocument();
+app.MapUnknownPathsToNotFound();
 app.MapReverseProxy(proxy =>
 {
     proxy.UseProblemDetailsForProxyErrors();

@@ -19,6 +19,13 @@ internal static class ProxyProblemDetails
             {
                 return;
             }
+            if (error.Exception is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge }
+                || error.Exception?.InnerException is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                // A chunked body that grew past Kestrel's limit while being forwarded: the caller's fault, not the service's.
+                await Security.RequestBodyLimit.WriteTooLargeAsync(context, null);
+                return;
+            }
             var service = context.GetReverseProxyFeature().Route.Config.ClusterId;
             var (status, title) = error.Error switch
             {

@@ -21,6 +21,11 @@ if (args.Length > 0 && args[0] == "webhooks")
     return await WebhookBenchmark.RunAsync(webhooks);
 }
 
+// dotnet run -c Release --project tests/Benchmarks -- gateway
+if (args.Length > 0 && args[0] == "gateway")
+{
+    return await GatewayBenchmark.RunAsync(new GatewayBenchmarkSettings());
+}
 if (args.Length == 0 || args[0] != "messaging")
 {
     Console.WriteLine("Usage: dotnet run -c Release --project tests/Benchmarks -- messaging [--events N] [--writers N] " +

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -51,6 +52,7 @@ public static class PlatformAuthentication
             {
                 // Keep the token's claim names (sub, role, scope) rather than .NET's long URIs.
                 options.MapInboundClaims = false;
+                options.Events = ProblemDetailsForRefusals;
                 options.Audience = audience;
                 // The keys come from identity over the internal network, found by service discovery; the
                 // "https+http" address prefers https where the service offers it.
@@ -84,6 +86,35 @@ public static class PlatformAuthentication
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
             .AddRolePolicies();
         return builder;
+    }
+
+    /// <summary>
+    /// 401 and 403 as RFC 9457 problems, written by the handler itself: a service's status-code-pages middleware runs
+    /// after authorization there, so it would leave these two with an empty body.
+    /// </summary>
+    private static readonly JwtBearerEvents ProblemDetailsForRefusals = new()
+    {
+        OnChallenge = async context =>
+        {
+            context.HandleResponse();
+            var response = context.Response;
+            response.StatusCode = StatusCodes.Status401Unauthorized;
+            response.Headers.WWWAuthenticate = context.AuthenticateFailure is null ? "Bearer" : "Bearer error=\"invalid_token\"";
+            await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "A valid access token is required.",
+                context.AuthenticateFailure is null ? "Send a bearer token from the identity service." : "The access token was not accepted.");
+        },
+        OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden,
+            "Not allowed.", "Your role does not allow this operation."),
+    };
+
+    private static async Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = new Microsoft.AspNetCore.Mvc.ProblemDetails { Status = status, Title = title, Detail = detail },
+        });
     }
 
     /// <summary>Lets only users holding one of <paramref name="roles"/> call the endpoint(s).</summary>

@@ -1,0 +1,5 @@
+namespace Platform.Gateway.Tests.Organizations;
+
+public sealed record Community(Guid Id, string Name);
+
+public sealed record CommunityDraft(string Name);
