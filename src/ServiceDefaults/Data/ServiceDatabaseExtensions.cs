@@ -38,7 +38,7 @@ public static class ServiceDatabaseExtensions
                 options.UseNpgsql(connectionString, npgsql => npgsql.CommandTimeout(30));
             }
             options.AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor>());
-        });
+        }, optionsLifetime: ServiceLifetime.Singleton); // built once, not per context: every consumed message creates a context
 
         builder.Services.AddScoped(sp => new Http.IdempotencyStore(sp.GetRequiredService<TDb>()));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDb>>($"{connectionName}", tags: ["ready"]);
