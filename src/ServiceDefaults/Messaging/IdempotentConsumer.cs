@@ -15,10 +15,12 @@ namespace Platform.ServiceDefaults.Messaging;
 /// </summary>
 /// <remarks>
 /// Messages that arrive together share a transaction (see <see cref="InboxLane{TMessage}"/>): one statement claims all
-/// their ids in the inbox, <see cref="HandleAsync"/> runs for each claimed message in arrival order, each message's
-/// changes are saved before the next one is handled (so it sees them, as if the messages came one by one), and one
-/// commit ends the batch. <see cref="Db"/> is then the context of the consumer instance that leads the batch, and
-/// <c>Activity.Current</c> is the message's own consume activity. If anything in a batch fails, the batch is rolled
+/// their ids in the inbox, <see cref="HandleAsync"/> runs for each claimed message in arrival order on the same context,
+/// and one SaveChanges and one commit end the batch. <see cref="Db"/> is then the context of the consumer instance that
+/// leads the batch, and <c>Activity.Current</c> is the message's own consume activity. A handler therefore sees the
+/// changes of earlier messages of its batch as tracked entities (<c>FindAsync</c> and tracked query results include
+/// them), not yet in the database: a query for a row an earlier message added does not find it. Two messages adding
+/// the same key fail the batch's SaveChanges, and the batch is then applied one message per transaction. If anything in a batch fails, the batch is rolled
 /// back and its messages are applied again one per transaction, so only the failing message fails (and goes through
 /// the usual retries, alone, and then to the <c>_error</c> queue); the others are applied exactly once.
 /// </remarks>
@@ -107,10 +109,13 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
                 // Remove: a second copy of the same message inside the batch is a duplicate too.
                 if (claimed.Remove(batch[i].MessageId))
                 {
-                    await HandleAndSaveAsync(batch[i]);
+                    await HandleInItsTraceAsync(batch[i]);
                     applied[i] = true;
                 }
             }
+            // One SaveChanges for the batch: EF sends all its statements in one round trip. Measured: saving after
+            // each message instead costs about a quarter more CPU per event.
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
         }
         finally
@@ -136,7 +141,8 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
                 message.Outcome.TrySetResult(false);
                 return;
             }
-            await HandleAndSaveAsync(message);
+            await HandleInItsTraceAsync(message);
+            await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
             message.Outcome.TrySetResult(true);
         }
@@ -157,15 +163,13 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
         db.ChangeTracker.Clear();
     }
 
-    private async Task HandleAndSaveAsync(PendingMessage<TMessage> message)
+    private async Task HandleInItsTraceAsync(PendingMessage<TMessage> message)
     {
         var outer = Activity.Current;
         Activity.Current = message.Activity ?? outer;
         try
         {
-            var ct = message.Context.CancellationToken;
-            await HandleAsync(message.Context.Message, message.Context, ct);
-            await db.SaveChangesAsync(ct);
+            await HandleAsync(message.Context.Message, message.Context, message.Context.CancellationToken);
         }
         finally
         {
