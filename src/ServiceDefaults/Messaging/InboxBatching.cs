@@ -102,7 +102,19 @@ internal sealed class InboxLane<TMessage>(InboxOptions options) where TMessage :
                     return;
                 }
             }
-            await applyBatch(batch);
+            try
+            {
+                await applyBatch(batch);
+            }
+            catch (Exception ex)
+            {
+                // Not expected (applyBatch settles every message itself), but a leader must never leave its
+                // messages waiting or the lane without a leader.
+                foreach (var message in batch)
+                {
+                    message.Outcome.TrySetException(ex);
+                }
+            }
         }
     }
 }
