@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Platform.ServiceDefaults.Messaging;
 
 namespace Platform.ServiceDefaults.Data;
@@ -25,6 +26,7 @@ public static class ServiceDatabaseExtensions
                 $"Connection string '{connectionName}' is missing. Start the service through the app host, or set ConnectionStrings__{connectionName}.");
         }
 
+        connectionString = WithStatementPreparation(connectionString);
         builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.TryAddSingleton<OutboxSignalInterceptor>();
         builder.Services.AddDbContext<TDb>((sp, options) =>
@@ -38,12 +40,31 @@ public static class ServiceDatabaseExtensions
                 options.UseNpgsql(connectionString, npgsql => npgsql.CommandTimeout(30));
             }
             options.AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor>());
-        });
+        }, optionsLifetime: ServiceLifetime.Singleton); // built once, not per context: every consumed message creates a context
 
         builder.Services.AddScoped(sp => new Http.IdempotencyStore(sp.GetRequiredService<TDb>()));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDb>>($"{connectionName}", tags: ["ready"]);
         builder.Services.AddHostedService<DatabaseMigrator<TDb>>();
         return builder;
+    }
+
+    /// <summary>
+    /// Lets Npgsql prepare the statements a service runs over and over (outbox, inbox, its own saves), so PostgreSQL
+    /// parses and plans them once per connection instead of on every execution. A setting in the configured
+    /// connection string wins.
+    /// </summary>
+    private static string? WithStatementPreparation(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return connectionString;
+        }
+        var settings = new NpgsqlConnectionStringBuilder(connectionString);
+        if (settings.MaxAutoPrepare == 0)
+        {
+            settings.MaxAutoPrepare = 64;
+        }
+        return settings.ConnectionString;
     }
 }
 

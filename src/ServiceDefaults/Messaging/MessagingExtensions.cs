@@ -29,6 +29,8 @@ public static class MessagingExtensions
 
         builder.Services.TryAddSingletonOutboxParts();
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Platform:Outbox");
+        builder.Services.AddOptions<InboxOptions>().BindConfiguration("Platform:Inbox");
+        builder.Services.TryAddSingleton<InboxLanes>();
         builder.Services.AddHostedService<OutboxDispatcher<TDb>>();
 
         builder.Services.AddOptions<MassTransitHostOptions>().Configure(o =>

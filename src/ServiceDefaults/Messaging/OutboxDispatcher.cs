@@ -103,7 +103,9 @@ public sealed partial class OutboxDispatcher<TDb>(
             return RoundResult.Drained; // another instance is dispatching
         }
 
+        // Not tracked: the rows are only read, then deleted or marked with set-based statements.
         var rows = await db.Set<OutboxMessage>()
+            .AsNoTracking()
             .OrderBy(m => m.Id)
             .Take(_options.BatchSize)
             .ToListAsync(cancellationToken);
@@ -157,10 +159,12 @@ public sealed partial class OutboxDispatcher<TDb>(
         {
             var failed = rows[confirmed];
             var error = publishes[confirmed].Exception?.GetBaseException().Message ?? "publish timed out";
-            failed.RecordFailure(error);
-            await db.SaveChangesAsync(cancellationToken);
+            var lastError = OutboxMessage.TruncateError(error);
+            await db.Set<OutboxMessage>().Where(m => m.Id == failed.Id).ExecuteUpdateAsync(
+                s => s.SetProperty(m => m.Attempts, m => m.Attempts + 1).SetProperty(m => m.LastError, lastError),
+                cancellationToken);
             telemetry.PublishFailures.Add(rows.Count - confirmed);
-            LogPublishFailed(logger, failed.MessageType, failed.MessageId, failed.Attempts, error);
+            LogPublishFailed(logger, failed.MessageType, failed.MessageId, failed.Attempts + 1, error);
         }
         await tx.CommitAsync(cancellationToken);
 

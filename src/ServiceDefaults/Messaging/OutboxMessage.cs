@@ -39,11 +39,7 @@ public sealed class OutboxMessage
 
     public static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
 
-    internal void RecordFailure(string error)
-    {
-        Attempts++;
-        LastError = error.Length > 2000 ? error[..2000] : error;
-    }
+    internal static string TruncateError(string error) => error.Length > 2000 ? error[..2000] : error;
 }
 
 /// <summary>Marks that a consumer has already taken effect for a message: the key of idempotent consumption.</summary>
@@ -89,6 +85,9 @@ public static class MessagingModel
     /// Queues an integration event in the outbox of this context. It is published only if and when the
     /// surrounding SaveChanges commits.
     /// </summary>
-    public static void Publish<TEvent>(this DbContext db, TEvent message, TimeProvider? clock = null) where TEvent : class =>
+    public static void Publish<TEvent>(this DbContext db, TEvent message, TimeProvider? clock = null) where TEvent : class
+    {
         db.Set<OutboxMessage>().Add(OutboxMessage.For(message, (clock ?? TimeProvider.System).GetUtcNow()));
+        OutboxSignalInterceptor.MarkPublished(db);
+    }
 }

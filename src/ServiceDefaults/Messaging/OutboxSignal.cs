@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -21,9 +23,18 @@ public sealed class OutboxSignal : IDisposable
     public void Dispose() => _signal.Dispose();
 }
 
-/// <summary>Signals the dispatcher after a SaveChanges or a commit that wrote outbox rows.</summary>
+/// <summary>
+/// Signals the dispatcher after a SaveChanges or a commit that wrote outbox rows. Only contexts that added rows through
+/// <see cref="MessagingModel.Publish{TEvent}"/> signal: the dispatcher's own deletes must not wake it for an empty round,
+/// and no change-tracker scan runs on every save. Rows added any other way are found by the dispatcher's poll.
+/// </summary>
 internal sealed class OutboxSignalInterceptor(OutboxSignal signal) : SaveChangesInterceptor, IDbTransactionInterceptor
 {
+    private static readonly ConditionalWeakTable<DbContext, object> Published = new();
+    private static readonly object Mark = new();
+
+    internal static void MarkPublished(DbContext context) => Published.AddOrUpdate(context, Mark);
+
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
         NotifyIfOutboxWritten(eventData.Context);
@@ -36,25 +47,41 @@ internal sealed class OutboxSignalInterceptor(OutboxSignal signal) : SaveChanges
         return result;
     }
 
-    public Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    public Task TransactionCommittedAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        TransactionCommitted(transaction, eventData);
+        return Task.CompletedTask;
+    }
+
+    public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData)
     {
         // Rows saved inside an explicit transaction become visible only now.
-        if (HasOutboxRows(eventData.Context))
+        if (eventData.Context is { } context && Published.Remove(context))
         {
             signal.Notify();
         }
+    }
+
+    public Task TransactionRolledBackAsync(DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
+    {
+        TransactionRolledBack(transaction, eventData);
         return Task.CompletedTask;
+    }
+
+    public void TransactionRolledBack(DbTransaction transaction, TransactionEndEventData eventData)
+    {
+        if (eventData.Context is { } context)
+        {
+            Published.Remove(context);
+        }
     }
 
     private void NotifyIfOutboxWritten(DbContext? context)
     {
         // Inside an explicit transaction the rows are not visible yet; the commit hook signals then.
-        if (context?.Database.CurrentTransaction is null && HasOutboxRows(context))
+        if (context is not null && context.Database.CurrentTransaction is null && Published.Remove(context))
         {
             signal.Notify();
         }
     }
-
-    private static bool HasOutboxRows(DbContext? context) =>
-        context is not null && context.ChangeTracker.Entries<OutboxMessage>().Any();
 }

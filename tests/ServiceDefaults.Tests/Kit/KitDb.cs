@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
@@ -44,9 +45,28 @@ public sealed class KitDbDesignTimeFactory : IDesignTimeDbContextFactory<KitDb>
 public sealed class KitConsumer(KitDb db, MessagingTelemetry telemetry, ILogger<KitConsumer> logger)
     : IdempotentConsumer<KitEvent, KitDb>(db, telemetry, logger)
 {
-    protected override Task HandleAsync(KitEvent message, ConsumeContext<KitEvent> context, CancellationToken cancellationToken)
+    /// <summary>Events whose handling waits until the test releases them (keeps a batch leader busy).</summary>
+    public static ConcurrentDictionary<Guid, KitHold> Holds { get; } = new();
+    /// <summary>Events whose handling always fails.</summary>
+    public static ConcurrentDictionary<Guid, bool> Poison { get; } = new();
+
+    protected override async Task HandleAsync(KitEvent message, ConsumeContext<KitEvent> context, CancellationToken cancellationToken)
     {
+        if (Holds.TryGetValue(message.Id, out var hold))
+        {
+            hold.Entered.TrySetResult();
+            await hold.Released.Task.WaitAsync(TimeSpan.FromSeconds(60), cancellationToken);
+        }
+        if (Poison.ContainsKey(message.Id))
+        {
+            throw new InvalidOperationException($"Event {message.Id} cannot be handled.");
+        }
         Db.Effects.Add(new KitEffect { EventId = message.Id, Sequence = message.Sequence, TraceId = Activity.Current?.TraceId.ToString() });
-        return Task.CompletedTask;
     }
+}
+
+public sealed class KitHold
+{
+    public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

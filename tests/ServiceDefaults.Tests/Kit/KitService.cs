@@ -18,7 +18,7 @@ public sealed class KitService : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<KitService> StartAsync(LocalInfrastructure infrastructure, string name, int batchSize = 500)
+    public static async Task<KitService> StartAsync(LocalInfrastructure infrastructure, string name, int batchSize = 500, int inboxConcurrentBatches = 2)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = name, EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -29,6 +29,7 @@ public sealed class KitService : IAsyncDisposable
             ["Platform:Outbox:PublishTimeout"] = "00:00:03",
             ["Platform:Outbox:MaxRetryDelay"] = "00:00:01",
             ["Platform:Outbox:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Platform:Inbox:ConcurrentBatches"] = inboxConcurrentBatches.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.AddServiceDatabase<KitDb>($"{name}-db");
