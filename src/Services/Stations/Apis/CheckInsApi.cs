@@ -126,8 +126,9 @@ public static class CheckInsApi
             return TypedResults.NotFound();
         }
         var visits = db.CheckIns.Where(c => c.StationId == id && c.LocalDate >= first && c.LocalDate <= last);
-        var byDay = await visits.GroupBy(c => c.LocalDate).Select(g => new DayCount(g.Key, g.Count())).OrderBy(d => d.Date).ToListAsync(ct);
-        var hours = await visits.GroupBy(c => c.LocalHour).Select(g => new HourCount(g.Key, g.Count())).ToListAsync(ct);
+        var days = await visits.GroupBy(c => c.LocalDate).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        var byDay = days.OrderBy(d => d.Key).Select(d => new DayCount(d.Key, d.Count)).ToList();
+        var hours = await visits.GroupBy(c => c.LocalHour).Select(g => new { Hour = g.Key, Count = g.Count() }).ToListAsync(ct);
         var workers = await visits.Select(c => c.WorkerId).Distinct().CountAsync(ct);
         var byHour = Enumerable.Range(0, 24).Select(h => new HourCount(h, hours.FirstOrDefault(x => x.Hour == h)?.Count ?? 0)).ToList();
         var busiest = byHour.Where(h => h.Count > 0).OrderByDescending(h => h.Count).ThenBy(h => h.Hour).Take(3).ToList();

@@ -63,10 +63,11 @@ public static class StatsApi
         var active = db.Stations.Where(s => s.Status == StationStatus.Active);
         var byStatus = await db.Stations.GroupBy(s => s.Status).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         var byHost = await active.GroupBy(s => s.HostType).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
-        var byZone = await db.Zones
-            .Select(z => new ZoneCount(z.Id, z.Name, db.ZoneStations.Count(m => m.ZoneId == z.Id && active.Any(s => s.Id == m.StationId))))
+        var zones = await db.Zones
+            .Select(z => new { z.Id, z.Name, Stations = db.ZoneStations.Count(m => m.ZoneId == z.Id && active.Any(s => s.Id == m.StationId)) })
             .OrderByDescending(z => z.Stations).ThenBy(z => z.Name).Take(MaxZones)
             .ToListAsync(ct);
+        var byZone = zones.Select(z => new ZoneCount(z.Id, z.Name, z.Stations)).ToList();
         // Amenity sets repeat a lot: count stations per distinct set in SQL, expand the few sets here.
         var sets = await active.GroupBy(s => s.Amenities).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
         var activeCount = byStatus.Where(s => s.Key == StationStatus.Active).Sum(s => s.Count);
