@@ -3,6 +3,7 @@ using Platform.Benchmarks;
 
 // dotnet run -c Release --project tests/Benchmarks -- messaging [--events 50000] [--writers 4] [--batch 100]
 //     [--rate 1000] [--seconds 20] [--in-flight 500] [--deadline-minutes 10] [--scenarios ABC]
+if (args is ["stations", ..]) return Platform.Benchmarks.Stations.StationsBenchmark.Run(args[1..]);
 if (args.Length == 0 || args[0] != "messaging")
 {
     Console.WriteLine("Usage: dotnet run -c Release --project tests/Benchmarks -- messaging [--events N] [--writers N] " +
