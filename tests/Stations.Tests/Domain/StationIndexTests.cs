@@ -29,7 +29,7 @@ public sealed class StationIndexTests
             Assert.True(index.Apply(pin.Id, pin, pin.Revision));
         }
 
-        for (var q = 0; q < 300; q++)
+        for (var q = 0; q < 1000; q++)
         {
             var query = new NearbyQuery(
                 39.52 + (random.NextDouble() - 0.5) * 0.7,

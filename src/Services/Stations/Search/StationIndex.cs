@@ -107,32 +107,86 @@ public sealed class StationIndex
         var rowTo = Row(maxLat);
         var colFrom = Column(q.Longitude - lonSpan);
         var columns = lonSpan >= 180 ? LonCells : Math.Min(LonCells, Column(q.Longitude + lonSpan) - colFrom + 1);
-        for (var row = rowFrom; row <= rowTo; row++)
+        // Rings of cells around the query's cell, nearest first: once `limit` stations are found nearer than anything
+        // outside the rings read so far can be, the rest of the circle is not read (wide radii stay cheap).
+        var r0 = Row(q.Latitude);
+        var c0 = Column(q.Longitude);
+        var (rowMin, rowMax) = (rowFrom - r0, rowTo - r0);
+        var (colMin, colMax) = (colFrom - c0, colFrom + columns - 1 - c0);
+        var rings = Math.Max(Math.Max(-rowMin, rowMax), Math.Max(-colMin, colMax));
+        for (var k = 0; k <= rings; k++)
         {
-            for (var c = 0; c < columns; c++)
+            for (var dr = Math.Max(-k, rowMin); dr <= Math.Min(k, rowMax); dr++)
             {
-                var col = (((colFrom + c) % LonCells) + LonCells) % LonCells;
-                if (!_cells.TryGetValue(Key(row, col), out var cell))
+                var edgeRow = dr == -k || dr == k;
+                var step = edgeRow ? 1 : 2 * k;
+                for (var dc = -k; dc <= k; dc += Math.Max(step, 1))
                 {
-                    continue;
+                    if (dc < colMin || dc > colMax)
+                    {
+                        continue;
+                    }
+                    var col = (((c0 + dc) % LonCells) + LonCells) % LonCells;
+                    if (_cells.TryGetValue(Key(r0 + dr, col), out var cell))
+                    {
+                        Collect(cell, q, hits);
+                    }
                 }
-                foreach (var pin in cell)
+            }
+            if (hits.Count >= q.Limit && k < rings)
+            {
+                hits.Sort(ByDistance);
+                if (hits[q.Limit - 1].DistanceMetres < NearestOutside(q, r0, c0, k, cosLat))
                 {
-                    if ((pin.Amenities & q.Required) != q.Required)
-                    {
-                        continue;
-                    }
-                    var d = GeoPoint.Distance(q.Latitude, q.Longitude, pin.Latitude, pin.Longitude);
-                    if (d > q.RadiusMetres || (q.OpenAt is { } at && !pin.Hours.IsOpenAt(at)))
-                    {
-                        continue;
-                    }
-                    hits.Add(new NearbyHit(pin, d));
+                    break;
                 }
             }
         }
-        hits.Sort(static (a, b) => a.DistanceMetres != b.DistanceMetres ? a.DistanceMetres.CompareTo(b.DistanceMetres) : a.Station.Id.CompareTo(b.Station.Id));
+        hits.Sort(ByDistance);
         return hits.Count > q.Limit ? hits.GetRange(0, q.Limit) : hits;
+    }
+
+    private static readonly Comparison<NearbyHit> ByDistance = static (a, b) =>
+        a.DistanceMetres != b.DistanceMetres ? a.DistanceMetres.CompareTo(b.DistanceMetres) : a.Station.Id.CompareTo(b.Station.Id);
+
+    private static void Collect(StationPin[] cell, NearbyQuery q, List<NearbyHit> hits)
+    {
+        foreach (var pin in cell)
+        {
+            if ((pin.Amenities & q.Required) != q.Required)
+            {
+                continue;
+            }
+            var d = GeoPoint.Distance(q.Latitude, q.Longitude, pin.Latitude, pin.Longitude);
+            if (d > q.RadiusMetres || (q.OpenAt is { } at && !pin.Hours.IsOpenAt(at)))
+            {
+                continue;
+            }
+            hits.Add(new NearbyHit(pin, d));
+        }
+    }
+
+    /// <summary>
+    /// A lower bound of the great-circle distance from the query point to any station outside the block of rings 0..k:
+    /// from the haversine formula, d &gt;= R·Δφ across a latitude edge, and d &gt;= 2R·asin(cos φmax · sin(Δλ/2)) across a
+    /// longitude edge (φmax: the largest |latitude| in the search box). Slightly lowered against rounding.
+    /// </summary>
+    private static double NearestOutside(NearbyQuery q, int r0, int c0, int k, double cosLat)
+    {
+        const double toRad = Math.PI / 180;
+        var south = ((r0 - k) * CellDegrees) - 90;
+        var north = ((r0 + k + 1) * CellDegrees) - 90;
+        var dLat = Math.Min(q.Latitude - south, north - q.Latitude);
+        var byLat = GeoPoint.EarthRadius * dLat * toRad;
+        var byLon = double.PositiveInfinity;
+        if ((2 * k) + 1 < LonCells)
+        {
+            var west = ((c0 - k) * CellDegrees) - 180;
+            var east = ((c0 + k + 1) * CellDegrees) - 180;
+            var dLon = Math.Min(q.Longitude - west, east - q.Longitude);
+            byLon = 2 * GeoPoint.EarthRadius * Math.Asin(Math.Min(1, cosLat * Math.Sin(dLon * toRad / 2)));
+        }
+        return (Math.Min(byLat, byLon) * (1 - 1e-9)) - 1e-6;
     }
 
     /// <summary>The same answer by looking at every station: the reference the index is tested and benchmarked against.</summary>
@@ -151,7 +205,7 @@ public sealed class StationIndex
                 hits.Add(new NearbyHit(pin, d));
             }
         }
-        hits.Sort(static (a, b) => a.DistanceMetres != b.DistanceMetres ? a.DistanceMetres.CompareTo(b.DistanceMetres) : a.Station.Id.CompareTo(b.Station.Id));
+        hits.Sort(ByDistance);
         return hits.Count > q.Limit ? hits.GetRange(0, q.Limit) : hits;
     }
 
