@@ -26,6 +26,7 @@ if (args.Length > 0 && args[0] == "gateway")
 {
     return await GatewayBenchmark.RunAsync(new GatewayBenchmarkSettings());
 }
+if (args is ["stations", ..]) return Platform.Benchmarks.Stations.StationsBenchmark.Run(args[1..]);
 if (args.Length == 0 || args[0] != "messaging")
 {
     Console.WriteLine("Usage: dotnet run -c Release --project tests/Benchmarks -- messaging [--events N] [--writers N] " +

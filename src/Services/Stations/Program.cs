@@ -1,7 +1,10 @@
-using Platform.Stations.Data;
 using Platform.ServiceDefaults.Communities;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
+using Platform.Stations.Apis;
+using Platform.Stations.Data;
+using Platform.Stations.Domain;
+using Platform.Stations.Search;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -9,10 +12,26 @@ builder.AddServiceDefaults();
 builder.AddServiceDatabase<StationsDb>("stations-db");
 builder.AddMessaging<StationsDb>(bus => bus.AddCommunityDirectory<StationsDb>("stations"));
 
+// Refuse to start without a signing key outside Development/Test (see CheckInKey).
+builder.Services.AddSingleton(new CheckInCodes(CheckInKey.From(builder.Configuration, builder.Environment)));
+builder.Services.AddSingleton<StationIndex>();
+builder.Services.AddOptions<StationIndexOptions>().BindConfiguration("Platform:Stations:Index");
+// Registered after the database (whose migrator runs first): the index loads before requests are served.
+builder.Services.AddHostedService<StationIndexSync>();
+builder.Services.AddScoped<StationChanges>();
+
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapCommunityDirectory();
+app.MapStationsApi();
+app.MapNearbyApi();
+app.MapMapApi();
+app.MapZonesApi();
+app.MapCheckInsApi();
+app.MapSuppliesApi();
+app.MapGuestBookApi();
+app.MapStatsApi();
 
 app.Run();
 
