@@ -43,12 +43,16 @@ public static class StatsApi
         var workers = await db.Workers.LongCountAsync(ct);
         var partyMembers = await db.Workers.LongCountAsync(w => w.PartyMember, ct);
         var byOccupation = await db.Workers.GroupBy(w => w.Occupation).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(ct);
-        var byCommunity = await db.ReportIns.Where(r => r.Status == ReportInStatus.Active)
+        var perCommunity = await db.ReportIns.Where(r => r.Status == ReportInStatus.Active)
             .GroupBy(r => r.CommunityId)
             .Select(g => new { CommunityId = g.Key, Count = g.LongCount() })
-            .Join(db.Communities, x => x.CommunityId, c => c.Id, (x, c) => new CommunityCount(x.CommunityId, c.Name, x.Count))
-            .OrderByDescending(c => c.Workers)
             .ToListAsync(ct);
+        var ids = perCommunity.Select(c => c.CommunityId).ToList();
+        var names = await db.Communities.Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        var byCommunity = perCommunity
+            .Select(c => new CommunityCount(c.CommunityId, names.GetValueOrDefault(c.CommunityId, ""), c.Count))
+            .OrderByDescending(c => c.Workers).ThenBy(c => c.Name, StringComparer.Ordinal)
+            .ToList();
         var reportIns = await db.ReportIns.GroupBy(r => r.Status).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(ct);
 
         var hazards = db.HazardReports.AsNoTracking();
@@ -81,12 +85,13 @@ public static class StatsApi
     private static async Task<double?> MedianHoursToCloseAsync(VolunteersDb db, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
         // Closed means fixed; a rejected report was not, so it does not count towards the time to close.
+        // An open end of the period is the whole past or future (PostgreSQL's timestamptz spans it).
+        var start = from ?? new DateTimeOffset(1, 1, 2, 0, 0, 0, TimeSpan.Zero);
+        var end = to ?? new DateTimeOffset(9999, 12, 30, 0, 0, 0, TimeSpan.Zero);
         var median = await db.Database.SqlQuery<double?>($"""
             SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("ClosedAt" - "ReportedAt")))::double precision AS "Value"
             FROM hazard_reports
-            WHERE "Status" = 'Closed'
-              AND ({from}::timestamptz IS NULL OR "ReportedAt" >= {from})
-              AND ({to}::timestamptz IS NULL OR "ReportedAt" <= {to})
+            WHERE "Status" = 'Closed' AND "ReportedAt" >= {start.ToUniversalTime()} AND "ReportedAt" <= {end.ToUniversalTime()}
             """).SingleAsync(ct);
         return median is null ? null : Math.Round(median.Value / 3600, 2);
     }
