@@ -66,7 +66,7 @@ public static class HazardReportsApi
         group.MapPut("/{id:guid}/photo", UploadPhoto)
             .RequireRoles(PlatformRoles.Worker)
             .WithMetadata(new RequestSizeLimitAttribute(UploadLimitBytes))
-            .Accepts<byte[]>("image/jpeg", "image/png")
+            .Accepts<byte[]>("image/jpeg", "image/png", "application/octet-stream")
             .WithName("UploadHazardPhoto")
             .WithSummary("Add a photo to a hazard I reported")
             .WithDescription("The body is the JPEG or PNG image itself (at most 5 MB), recognised by its content. A report has one photo.");
