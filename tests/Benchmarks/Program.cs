@@ -3,6 +3,11 @@ using Platform.Benchmarks;
 
 // dotnet run -c Release --project tests/Benchmarks -- messaging [--events 50000] [--writers 4] [--batch 100]
 //     [--rate 1000] [--seconds 20] [--in-flight 500] [--deadline-minutes 10] [--scenarios ABC]
+//     volunteers [--open-reports 100000] [--concurrency 32] [--seconds 20] [--workers 2000]
+if (args.Length > 0 && args[0] == "volunteers")
+{
+    return await VolunteersBenchmark.RunAsync(VolunteersOptions.Parse(args));
+}
 if (args.Length == 0 || args[0] != "messaging")
 {
     Console.WriteLine("Usage: dotnet run -c Release --project tests/Benchmarks -- messaging [--events N] [--writers N] " +
