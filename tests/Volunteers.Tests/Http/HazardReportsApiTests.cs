@@ -237,9 +237,10 @@ public sealed class HazardReportsApiTests(LocalInfrastructure infrastructure) : 
     }
 
     [Fact]
-    public async Task Statistics_count_hazards_and_the_median_time_to_close()
+    public async Task Statistics_count_workers_where_they_serve_hazards_and_the_median_time_to_close()
     {
-        await CommunityAsync(UniqueDistrict());
+        var community = await CommunityAsync(UniqueDistrict());
+        await WorkerServingInAsync(community, await EnterpriseAsync());
         var closedOne = (await ReportHazardAsync(Guid.NewGuid(), "open-garbage", Lat, Lon)).Body.Report;
         await ReportHazardAsync(Guid.NewGuid(), "hanging-cable", Lat, Lon);
         foreach (var (status, notes) in new[] { ("acknowledged", (string?)null), ("in-progress", null), ("closed", "已清运") })
@@ -250,6 +251,10 @@ public sealed class HazardReportsApiTests(LocalInfrastructure infrastructure) : 
 
         var stats = await GetOkAsync<VolunteerStats>(Officer(), "/stats");
 
+        Assert.Equal((1, 0), (stats.Workers, stats.PartyMembers));
+        Assert.Equal(1, stats.WorkersByOccupation["food-delivery-rider"]);
+        Assert.Equal(new CommunityCount(community, "银河北路社区", 1), Assert.Single(stats.WorkersByCommunity));
+        Assert.Equal(1, stats.ReportInsByStatus["active"]);
         Assert.Equal(2, stats.HazardReports);
         Assert.Equal(1, stats.HazardsByCategory["open-garbage"]);
         Assert.Equal(1, stats.HazardsByStatus["closed"]);
