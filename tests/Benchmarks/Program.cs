@@ -27,6 +27,11 @@ if (args.Length > 0 && args[0] == "gateway")
     return await GatewayBenchmark.RunAsync(new GatewayBenchmarkSettings());
 }
 if (args is ["stations", ..]) return Platform.Benchmarks.Stations.StationsBenchmark.Run(args[1..]);
+//     volunteers [--open-reports 100000] [--concurrency 32] [--seconds 20] [--workers 2000]
+if (args.Length > 0 && args[0] == "volunteers")
+{
+    return await VolunteersBenchmark.RunAsync(VolunteersOptions.Parse(args));
+}
 if (args.Length == 0 || args[0] != "messaging")
 {
     Console.WriteLine("Usage: dotnet run -c Release --project tests/Benchmarks -- messaging [--events N] [--writers N] " +

@@ -1,18 +1,35 @@
-using Platform.Volunteers.Data;
 using Platform.ServiceDefaults.Communities;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.Security;
+using Platform.Volunteers.Apis;
+using Platform.Volunteers.Data;
+using Platform.Volunteers.Events;
+using Platform.Volunteers.Hazards;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<VolunteersDb>("volunteers-db");
-builder.AddMessaging<VolunteersDb>(bus => bus.AddCommunityDirectory<VolunteersDb>("volunteers"));
+builder.AddMessaging<VolunteersDb>(bus =>
+{
+    bus.AddCommunityDirectory<VolunteersDb>("volunteers");
+    bus.AddConsumer<EnterpriseCopyConsumer>().Endpoint(e => e.Name = "volunteers-enterprise-copy");
+});
+builder.AddPersonalDataProtection();
+builder.Services.AddOptions<HazardIntakeOptions>().BindConfiguration("Volunteers:Hazards");
+builder.Services.AddScoped<HazardIntake>();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapCommunityDirectory();
+app.MapWorkersApi();
+app.MapReportInsApi();
+app.MapHazardReportsApi();
+app.MapHazardRoutesApi();
+app.MapOpen311Api();
+app.MapStatsApi();
 
 app.Run();
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Communities;
 using Platform.ServiceDefaults.Messaging;
+using Platform.Volunteers.Domain;
 
 namespace Platform.Volunteers.Data;
 
@@ -8,10 +9,113 @@ public sealed class VolunteersDb(DbContextOptions<VolunteersDb> options) : DbCon
 {
     /// <summary>Local copy of the communities registered with the organizations service.</summary>
     public DbSet<LocalCommunity> Communities => Set<LocalCommunity>();
+    /// <summary>Local copy of the enterprises registered with the organizations service.</summary>
+    public DbSet<LocalEnterprise> Enterprises => Set<LocalEnterprise>();
+    public DbSet<Worker> Workers => Set<Worker>();
+    public DbSet<ReportIn> ReportIns => Set<ReportIn>();
+    public DbSet<HazardReport> HazardReports => Set<HazardReport>();
+    public DbSet<HazardStatusChange> HazardStatusChanges => Set<HazardStatusChange>();
+    public DbSet<HazardSubmission> HazardSubmissions => Set<HazardSubmission>();
+    public DbSet<HazardPhoto> HazardPhotos => Set<HazardPhoto>();
+    public DbSet<HazardRoute> HazardRoutes => Set<HazardRoute>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddPlatformTables();
         modelBuilder.AddLocalCommunities();
+        modelBuilder.Entity<LocalEnterprise>(e =>
+        {
+            e.ToTable("enterprises");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Name).HasMaxLength(200);
+            e.Property(x => x.Industry).HasMaxLength(30);
+            e.Property(x => x.District).HasMaxLength(50);
+        });
+        modelBuilder.Entity<Worker>(e =>
+        {
+            e.ToTable("workers");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            // Ciphertexts (AES-GCM, base64) of at most a few hundred characters; the index is a base64 HMAC-SHA256.
+            e.Property(x => x.NameCipher).HasMaxLength(400);
+            e.Property(x => x.PhoneCipher).HasMaxLength(200);
+            e.Property(x => x.IdNumberCipher).HasMaxLength(200);
+            e.Property(x => x.PhoneIndex).HasMaxLength(64);
+            e.HasIndex(x => x.PhoneIndex).IsUnique();
+            e.Property(x => x.Occupation).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.District).HasMaxLength(50);
+            e.HasIndex(x => x.Occupation);
+        });
+        modelBuilder.Entity<ReportIn>(e =>
+        {
+            e.ToTable("report_ins");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.DeclineReason).HasMaxLength(ReportIn.ReasonMaxLength);
+            e.Property(x => x.Version).IsRowVersion();
+            // One pending report-in per worker, also under concurrent requests; only a pending one becomes active.
+            e.HasIndex(x => x.WorkerId).IsUnique().HasFilter("\"Status\" = 'Pending'").HasDatabaseName("ix_report_ins_one_pending");
+            e.HasIndex(x => new { x.WorkerId, x.Status });
+            e.HasIndex(x => new { x.CommunityId, x.Status });
+        });
+        modelBuilder.Entity<HazardReport>(e =>
+        {
+            e.ToTable("hazard_reports");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Category).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Description).HasMaxLength(HazardReport.DescriptionMaxLength);
+            e.Property(x => x.StatusNotes).HasMaxLength(HazardReport.NotesMaxLength);
+            e.Property(x => x.District).HasMaxLength(50);
+            e.Property(x => x.Department).HasMaxLength(HazardRoute.DepartmentMaxLength);
+            e.Ignore(x => x.Position);
+            e.Property(x => x.Version).IsRowVersion();
+            e.HasMany(x => x.Changes).WithOne().HasForeignKey(c => c.ReportId);
+            e.Navigation(x => x.Changes).HasField("_changes").UsePropertyAccessMode(PropertyAccessMode.Field);
+            // The duplicate check reads only open reports of one category in a narrow latitude band: a range scan
+            // on this partial index, never a scan of the table.
+            e.HasIndex(x => new { x.Category, x.Latitude, x.Longitude })
+                .HasFilter("\"Status\" IN ('Open', 'Acknowledged', 'InProgress')")
+                .HasDatabaseName("ix_hazard_reports_open_position");
+            e.HasIndex(x => new { x.Department, x.ReportedAt });
+            e.HasIndex(x => x.ReportedAt);
+        });
+        modelBuilder.Entity<HazardStatusChange>(e =>
+        {
+            e.ToTable("hazard_status_changes");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.From).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.To).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Notes).HasMaxLength(HazardReport.NotesMaxLength);
+            e.Property(x => x.ActorKind).HasMaxLength(30);
+            e.Property(x => x.ActorDepartment).HasMaxLength(HazardRoute.DepartmentMaxLength);
+            e.HasIndex(x => new { x.ReportId, x.ChangedAt });
+        });
+        modelBuilder.Entity<HazardSubmission>(e =>
+        {
+            e.ToTable("hazard_submissions");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.HasIndex(x => new { x.WorkerId, x.SubmittedAt });
+            // A worker follows a report once, however often they report it.
+            e.HasIndex(x => new { x.ReportId, x.WorkerId }).IsUnique();
+            e.HasOne<HazardReport>().WithMany().HasForeignKey(x => x.ReportId);
+        });
+        modelBuilder.Entity<HazardPhoto>(e =>
+        {
+            e.ToTable("hazard_photos");
+            e.HasKey(x => x.ReportId);
+            e.Property(x => x.ContentType).HasMaxLength(20);
+            e.HasOne<HazardReport>().WithOne().HasForeignKey<HazardPhoto>(x => x.ReportId);
+        });
+        modelBuilder.Entity<HazardRoute>(e =>
+        {
+            e.ToTable("hazard_routes");
+            e.HasKey(x => new { x.Category, x.District });
+            e.Property(x => x.Category).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.District).HasMaxLength(50);
+            e.Property(x => x.Department).HasMaxLength(HazardRoute.DepartmentMaxLength);
+            // The city-wide rules every installation starts with; officers change them through the API.
+            var seeded = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+            e.HasData(HazardCategoryInfo.All.Select(c => HazardRoute.CityWide(c.Category, c.DefaultDepartment, seeded)));
+        });
     }
 }

@@ -1,0 +1,14 @@
+namespace Platform.Volunteers.Domain;
+
+/// <summary>
+/// The outcome of a state change on an entity: done (with a value), refused because of the entity's state (409), or
+/// refused because of the input (400, naming the field).
+/// </summary>
+public sealed record DomainResult<T>(T? Value, string? ConflictReason, Dictionary<string, string[]>? Errors)
+{
+    public bool IsOk => ConflictReason is null && Errors is null;
+
+    public static DomainResult<T> Ok(T value) => new(value, null, null);
+    public static DomainResult<T> Conflict(string reason) => new(default, reason, null);
+    public static DomainResult<T> Invalid(string field, string message) => new(default, null, new() { [field] = [message] });
+}

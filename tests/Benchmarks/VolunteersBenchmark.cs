@@ -1,0 +1,212 @@
+extern alias volunteers;
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using Npgsql;
+using Platform.ServiceDefaults.Security;
+using Platform.TestSupport;
+
+namespace Platform.Benchmarks;
+
+public sealed record VolunteersBenchmarkSettings
+{
+    /// <summary>Open hazard reports in the table before measuring (the duplicate check searches them).</summary>
+    public int OpenReports { get; init; } = 100_000;
+    /// <summary>Requests in flight at once (workers' phones reporting at the same time).</summary>
+    public int Concurrency { get; init; } = 32;
+    public int Seconds { get; init; } = 20;
+    public int WarmupSeconds { get; init; } = 5;
+    /// <summary>Distinct workers the reports come from (each with its own token).</summary>
+    public int Workers { get; init; } = 2_000;
+    public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(10);
+}
+
+/// <summary>
+/// Hazard intake end to end: the real volunteers service (its Program, on Kestrel, with its outbox dispatcher and bus)
+/// on a real PostgreSQL and RabbitMQ, with 100,000 open reports already in the table. Concurrent clients POST
+/// /hazard-reports at random positions over a 33 km x 26 km area around Langfang; each request runs the rate limit,
+/// the advisory locks, the duplicate check (an index range scan), routing and the outbox write in one transaction.
+/// </summary>
+public static class VolunteersBenchmark
+{
+    private const double MinLatitude = 39.40, MaxLatitude = 39.70, MinLongitude = 116.55, MaxLongitude = 116.85;
+    private static readonly string[] Categories = ["open-garbage", "clutter", "illegal-construction", "broken-manhole-cover", "hanging-cable", "elevator-failure", "other"];
+    private static readonly string[] StoredCategories = ["OpenGarbage", "Clutter", "IllegalConstruction", "BrokenManholeCover", "HangingCable", "ElevatorFailure", "Other"];
+    private static readonly long Started = Stopwatch.GetTimestamp();
+
+    public static async Task<int> RunAsync(VolunteersBenchmarkSettings settings)
+    {
+        Log($"machine: {Machine.Describe()}");
+        Log($"settings: {settings}");
+        using var deadline = new CancellationTokenSource(settings.Deadline);
+        await using var infrastructure = new LocalInfrastructureScope();
+        await infrastructure.Value.InitializeAsync().WaitAsync(TimeSpan.FromMinutes(2), deadline.Token);
+        Log($"PostgreSQL on {infrastructure.Value.PostgresPort}, RabbitMQ on {infrastructure.Value.RabbitMqPort}");
+
+        // Outside a test project there is no Mvc.Testing manifest naming the service's content root; the benchmark's
+        // own folder serves (the service reads nothing from it but appsettings.json, which is copied there).
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_VOLUNTEERS", AppContext.BaseDirectory);
+        await using var service = new ServiceFactory<volunteers::Program>(infrastructure.Value, "volunteers", new Dictionary<string, string>
+        {
+            // The limit protects against one phone flooding; the benchmark's workers report far more often than people do.
+            ["Volunteers:Hazards:ReportsPerHour"] = "1000000",
+            ["Logging:LogLevel:Default"] = "Error",
+        });
+        await service.StartWithBusAsync();
+        Log("service started");
+
+        await SeedAsync(service, settings.OpenReports, deadline.Token);
+        Log($"{settings.OpenReports:N0} open reports and one community per 0.05 degrees seeded; ANALYZE done");
+        Log("duplicate check plan:");
+        foreach (var line in await ExplainDuplicateCheckAsync(service, deadline.Token))
+        {
+            Log($"    {line}");
+        }
+
+        var tokens = Enumerable.Range(0, settings.Workers).Select(_ => TestTokens.ForWorker(Guid.NewGuid())).ToArray();
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var client = new HttpClient(handler) { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+        Log($"warm-up {settings.WarmupSeconds} s");
+        await LoadAsync(client, tokens, settings.Concurrency, TimeSpan.FromSeconds(settings.WarmupSeconds), deadline.Token);
+        var before = await CountAsync(service, deadline.Token);
+        Log($"measuring {settings.Seconds} s with {settings.Concurrency} requests in flight");
+        var cpu = new CpuSample();
+        var run = await LoadAsync(client, tokens, settings.Concurrency, TimeSpan.FromSeconds(settings.Seconds), deadline.Token);
+        var use = cpu.Stop();
+        var after = await CountAsync(service, deadline.Token);
+
+        var latencies = run.Latencies.Order().ToArray();
+        Log("results:");
+        Log($"  accepted: {run.Accepted:N0} in {run.Seconds:0.0} s = {run.Accepted / run.Seconds:N0} reports/s ({run.Created:N0} new, {run.MeToo:N0} joined an open report as \"me too\"), failures: {run.Failures}");
+        Log($"  latency ms p50 / p95 / p99 / max: {Stats.Percentile(latencies, 50):0.0} / {Stats.Percentile(latencies, 95):0.0} / {Stats.Percentile(latencies, 99):0.0} / {latencies[^1]:0.0}");
+        Log($"  reports in the table: {before.Reports:N0} -> {after.Reports:N0}; submissions {before.Submissions:N0} -> {after.Submissions:N0}");
+        Log($"  cpu: {use}");
+        Log($"  cpu per accepted report: {use.PerMessage(run.Accepted)}");
+        return run.Failures == 0 ? 0 : 1;
+    }
+
+    private sealed record Run(long Accepted, long Created, long MeToo, long Failures, double Seconds, List<double> Latencies);
+
+    private static async Task<Run> LoadAsync(HttpClient client, string[] tokens, int concurrency, TimeSpan duration, CancellationToken ct)
+    {
+        long created = 0, meToo = 0, failures = 0;
+        var latencies = new List<double>[concurrency];
+        var clock = Stopwatch.StartNew();
+        var loops = Enumerable.Range(0, concurrency).Select(async n =>
+        {
+            var random = new Random(n * 7919 + Environment.TickCount);
+            var mine = latencies[n] = [];
+            while (clock.Elapsed < duration && !ct.IsCancellationRequested)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/hazard-reports")
+                {
+                    Content = JsonContent.Create(new
+                    {
+                        category = Categories[random.Next(Categories.Length)],
+                        latitude = MinLatitude + random.NextDouble() * (MaxLatitude - MinLatitude),
+                        longitude = MinLongitude + random.NextDouble() * (MaxLongitude - MinLongitude),
+                    }),
+                };
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens[random.Next(tokens.Length)]);
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    using var response = await client.SendAsync(request, ct);
+                    mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                    switch (response.StatusCode)
+                    {
+                        case HttpStatusCode.Created: Interlocked.Increment(ref created); break;
+                        case HttpStatusCode.OK: Interlocked.Increment(ref meToo); break;
+                        default: Interlocked.Increment(ref failures); break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        }).ToArray();
+        await Task.WhenAll(loops);
+        var seconds = clock.Elapsed.TotalSeconds;
+        return new Run(created + meToo, created, meToo, failures, seconds, latencies.SelectMany(l => l).ToList());
+    }
+
+    private static async Task SeedAsync(ServiceFactory<volunteers::Program> service, int reports, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(service.DatabaseConnectionString);
+        await connection.OpenAsync(ct);
+        var categories = string.Join(",", StoredCategories.Select(c => $"'{c}'"));
+        var sql = $"""
+            INSERT INTO communities ("Id", "Name", "District", "Street", "Latitude", "Longitude", "RegisteredAt")
+            SELECT gen_random_uuid(), 'community ' || la || '-' || lo, 'district ' || (la % 3), 'street', {MinLatitude.ToString(CultureInfo.InvariantCulture)} + la * 0.05, {MinLongitude.ToString(CultureInfo.InvariantCulture)} + lo * 0.05, now()
+            FROM generate_series(0, 6) la, generate_series(0, 6) lo;
+            INSERT INTO hazard_reports ("Id", "Category", "Latitude", "Longitude", "District", "Department", "Status", "ReportedAt", "UpdatedAt", "MeTooCount", "HasPhoto")
+            SELECT gen_random_uuid(), (ARRAY[{categories}])[1 + floor(random() * 7)::int],
+                   {MinLatitude.ToString(CultureInfo.InvariantCulture)} + random() * {(MaxLatitude - MinLatitude).ToString(CultureInfo.InvariantCulture)},
+                   {MinLongitude.ToString(CultureInfo.InvariantCulture)} + random() * {(MaxLongitude - MinLongitude).ToString(CultureInfo.InvariantCulture)},
+                   'district 0', 'urban-management', 'Open', now(), now(), 0, false
+            FROM generate_series(1, {reports});
+            ANALYZE;
+            """;
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 300 };
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The plan PostgreSQL chooses for the duplicate check the service runs (same predicate, typical values).</summary>
+    private static async Task<List<string>> ExplainDuplicateCheckAsync(ServiceFactory<volunteers::Program> service, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(service.DatabaseConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("""
+            EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF)
+            SELECT * FROM hazard_reports h
+            WHERE h."Category" = 'BrokenManholeCover' AND h."Status" IN ('Open', 'Acknowledged', 'InProgress')
+              AND h."Latitude" >= 39.5183 AND h."Latitude" <= 39.5189 AND h."Longitude" >= 116.6942 AND h."Longitude" <= 116.6950
+            """, connection);
+        var lines = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            lines.Add(reader.GetString(0));
+        }
+        return lines;
+    }
+
+    private static async Task<(long Reports, long Submissions)> CountAsync(ServiceFactory<volunteers::Program> service, CancellationToken ct) =>
+        (await service.ScalarAsync<long>("SELECT count(*) FROM hazard_reports"), await service.ScalarAsync<long>("SELECT count(*) FROM hazard_submissions"));
+
+    private static void Log(string message) =>
+        Console.WriteLine($"[{Stopwatch.GetElapsedTime(Started).TotalSeconds,7:0.0}s] {message}");
+
+    /// <summary>Stops the servers however the run ends.</summary>
+    private sealed class LocalInfrastructureScope : IAsyncDisposable
+    {
+        public LocalInfrastructure Value { get; } = new();
+
+        public async ValueTask DisposeAsync() => await Value.DisposeAsync().WaitAsync(TimeSpan.FromSeconds(60));
+    }
+}
+
+internal static class VolunteersOptions
+{
+    public static VolunteersBenchmarkSettings Parse(string[] args)
+    {
+        var settings = new VolunteersBenchmarkSettings();
+        for (var i = 1; i + 1 < args.Length; i += 2)
+        {
+            var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+            settings = args[i] switch
+            {
+                "--open-reports" => settings with { OpenReports = value },
+                "--concurrency" => settings with { Concurrency = value },
+                "--seconds" => settings with { Seconds = value },
+                "--workers" => settings with { Workers = value },
+                _ => throw new ArgumentException($"Unknown option {args[i]}."),
+            };
+        }
+        return settings;
+    }
+}
