@@ -50,6 +50,8 @@ public sealed class MemberPlacementTests(LocalInfrastructure infrastructure) : O
         var member = Assert.Single((await MembersAsync()).Items);
         Assert.Equal((worker, local.Id, true, PlacementReason.Fallback), (member.WorkerId, member.OrganizationId, member.Fallback, member.Reason));
         Assert.Single((await GetOkAsync<MemberDetailResponse>($"/members/{member.Id}")).History);
+        var stats = await GetOkAsync<StatsResponse>("/stats");
+        Assert.Equal((1, 1), (stats.Members, stats.FallbackMembers));
         var placed = await listener.NextAsync(e => Message(e).GetProperty("workerId").GetGuid() == worker);
         Assert.Equal(member.Id, Message(placed).GetProperty("memberId").GetGuid());
         Assert.Equal(local.Id, Message(placed).GetProperty("organizationId").GetGuid());
