@@ -214,6 +214,34 @@ public sealed class PartyOrganizationsApiTests(LocalInfrastructure infrastructur
         Assert.Empty((await GetOkAsync<Page<OrganizationResponse>>("/organizations")).Items);
     }
 
+    [Theory]
+    [InlineData("POST", "/organizations")]
+    [InlineData("POST", "/organizations/{id}/approval")]
+    [InlineData("POST", "/organizations/{id}/rejection")]
+    [InlineData("PUT", "/organizations/{id}/parent")]
+    [InlineData("POST", "/organizations/{id}/enterprises")]
+    [InlineData("PUT", "/organizations/{id}/six-haves/flag")]
+    [InlineData("POST", "/organizations/{id}/deliveries")]
+    [InlineData("POST", "/members/{id}/transfers")]
+    [InlineData("PUT", "/members/{id}/joined-party-on")]
+    [InlineData("POST", "/inspections")]
+    [InlineData("POST", "/inspections/{id}/completion")]
+    [InlineData("POST", "/inspections/{id}/problems/{id}/resolution")]
+    [InlineData("POST", "/spot-checks")]
+    [InlineData("POST", "/agreements")]
+    public async Task A_worker_token_cannot_write(string method, string path)
+    {
+        using var worker = Service.CreateHttpClient(TestTokens.ForWorker(Guid.NewGuid()));
+        using var request = new HttpRequestMessage(new HttpMethod(method), new Uri(path.Replace("{id}", Guid.NewGuid().ToString(), StringComparison.Ordinal), UriKind.Relative))
+        {
+            Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json"),
+        };
+
+        using var response = await worker.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
     [Fact]
     public async Task An_operator_may_do_what_an_officer_does()
     {
