@@ -171,6 +171,7 @@ public static class OrganizationsApi
         Guid id, ApproveRequest request, OrganizationsDb db, MemberPlacements placements, TimeProvider clock, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await placements.LockForOrganizationChangeAsync(ct);
         var organization = await db.Organizations.Include(o => o.Coverage).FirstOrDefaultAsync(o => o.Id == id, ct);
         if (organization is null)
         {
@@ -247,6 +248,7 @@ public static class OrganizationsApi
             return Refusals.Field("enterpriseId", "enterpriseId is required.");
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await placements.LockForOrganizationChangeAsync(ct);
         var organization = await db.Organizations.Include(o => o.Coverage).FirstOrDefaultAsync(o => o.Id == id, ct);
         if (organization is null)
         {

@@ -12,6 +12,21 @@ namespace Platform.Organizations.Domain;
 /// </summary>
 public sealed class MemberPlacements(OrganizationsDb db, TimeProvider clock)
 {
+    /// <summary>Advisory lock key ("ORG-PLCE") shared by everything that decides placements.</summary>
+    private const long PlacementLock = 0x4F52_472D_504C_4345;
+
+    /// <summary>
+    /// Taken (shared) by the event consumers in their transaction, so that they run side by side but never while an
+    /// organization is being established: otherwise a consumer could decide "fallback" just before the covering
+    /// organization commits, while the establishing request could not yet see that consumer's worker.
+    /// </summary>
+    public Task LockForEventAsync(CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({PlacementLock})", ct);
+
+    /// <summary>Taken (exclusive) by establishing an organization or widening its coverage, in its transaction.</summary>
+    public Task LockForOrganizationChangeAsync(CancellationToken ct) =>
+        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PlacementLock})", ct);
+
     /// <summary>Places (or moves) the worker's membership. Returns the member when it was placed or moved.</summary>
     public async Task<Member?> PlaceAsync(WorkerRecord worker, CancellationToken ct)
     {

@@ -14,6 +14,7 @@ public sealed class WorkerRegisteredConsumer(OrganizationsDb db, MemberPlacement
 
     protected override async Task HandleAsync(WorkerRegistered message, ConsumeContext<WorkerRegistered> context, CancellationToken cancellationToken)
     {
+        await placements.LockForEventAsync(cancellationToken);
         var worker = await Db.Workers.FindAsync([message.WorkerId], cancellationToken);
         if (worker is null)
         {
@@ -34,6 +35,7 @@ public sealed class WorkerReportedToCommunityConsumer(OrganizationsDb db, Member
 
     protected override async Task HandleAsync(WorkerReportedToCommunity message, ConsumeContext<WorkerReportedToCommunity> context, CancellationToken cancellationToken)
     {
+        await placements.LockForEventAsync(cancellationToken);
         var worker = await Db.Workers.FindAsync([message.WorkerId], cancellationToken);
         if (worker is null)
         {
