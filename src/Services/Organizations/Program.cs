@@ -1,5 +1,7 @@
 using Platform.Organizations.Apis;
 using Platform.Organizations.Data;
+using Platform.Organizations.Domain;
+using Platform.Organizations.Events;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
 
@@ -7,13 +9,24 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddServiceDatabase<OrganizationsDb>("organizations-db");
-builder.AddMessaging<OrganizationsDb>();
+builder.AddMessaging<OrganizationsDb>(bus =>
+{
+    bus.AddConsumer<WorkerRegisteredConsumer>();
+    bus.AddConsumer<WorkerReportedToCommunityConsumer>();
+});
+builder.Services.AddScoped<MemberPlacements>();
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapCommunitiesApi();
 app.MapEnterprisesApi();
+app.MapOrganizationsApi();
+app.MapSupervisionApi();
+app.MapMembersApi();
+app.MapInspectionsApi();
+app.MapAgreementsApi();
+app.MapStatsApi();
 
 app.Run();
 

@@ -124,6 +124,32 @@ public abstract class OrganizationsApiTest(LocalInfrastructure infrastructure) :
         Assert.True((expected.RegisteredAt - actual.RegisteredAt).Duration() < TimeSpan.FromMicroseconds(1), $"{expected.RegisteredAt:O} != {actual.RegisteredAt:O}");
     }
 
+    protected async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, object body)
+    {
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative))
+        {
+            Content = new StringContent(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json"),
+        };
+        return await Client.SendAsync(request);
+    }
+
+    /// <summary>Posts and expects <paramref name="status"/>, returning the body.</summary>
+    protected async Task<T> PostExpectingAsync<T>(string path, object body, HttpStatusCode status = HttpStatusCode.OK)
+    {
+        using var response = await PostAsync(path, body);
+        Assert.True(response.StatusCode == status, $"POST {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await ReadAsync<T>(response);
+    }
+
+    protected Task<OrganizationResponse> ApplyAsync(string kind, Guid? parentId = null, Guid[]? enterpriseIds = null, Guid? localCommunityId = null, string name = "党支部") =>
+        PostExpectingAsync<OrganizationResponse>("/organizations", new { name, kind, parentId, appliedOn = "2022-05-01", enterpriseIds = enterpriseIds ?? [], localCommunityId }, HttpStatusCode.Created);
+
+    protected Task<OrganizationResponse> ApproveAsync(Guid id, string approvedOn = "2022-06-15") =>
+        PostExpectingAsync<OrganizationResponse>($"/organizations/{id}/approval", new { approvedOn, approvingBody = "市委两新工委" });
+
+    protected async Task<OrganizationResponse> EstablishAsync(string kind, Guid? parentId = null, Guid[]? enterpriseIds = null, Guid? localCommunityId = null, string name = "党支部") =>
+        await ApproveAsync((await ApplyAsync(kind, parentId, enterpriseIds, localCommunityId, name)).Id);
+
     protected Task WaitForEmptyOutboxAsync() => Eventually.Until(
         _ => Service.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"),
         pending => pending == 0,

@@ -32,6 +32,11 @@ public static class CommunitiesApi
             .WithName("RegisterCommunity")
             .WithSummary("Register a village or community")
             .WithDescription("Registers a community where workers report in. Publishes CommunityRegistered; every other service keeps a copy.");
+        group.MapPut("/{id:guid}", Update)
+            .RequireRoles(PlatformRoles.OrgOfficer, PlatformRoles.Operator)
+            .WithName("UpdateCommunity")
+            .WithSummary("Correct a community's name, district, street or location")
+            .WithDescription("Publishes CommunityUpdated so that every service updates its copy. Same rules as registration; a name already used in that street is a 409.");
         group.MapGet("/", List)
             .WithName("ListCommunities")
             .WithSummary("List communities")
@@ -63,6 +68,31 @@ public static class CommunitiesApi
         }
         CommunityRegisteredLog(loggers.CreateLogger("Platform.Organizations.Communities"), community.Id, community.District, null);
         return TypedResults.Created($"/communities/{community.Id}", CommunityResponse.From(community));
+    }
+
+    internal static async Task<Results<Ok<CommunityResponse>, NotFound, ValidationProblem, ProblemHttpResult>> Update(
+        Guid id, RegisterCommunityRequest request, OrganizationsDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var community = await db.Communities.FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (community is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var errors = community.Update(request.Name, request.District, request.Street, request.Latitude, request.Longitude);
+        if (errors.Any)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary());
+        }
+        db.Publish(community.ToUpdatedEvent(clock.GetUtcNow()), clock);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Another community has this name.", detail: $"A community named '{community.Name}' already exists in {community.District}, {community.Street}.");
+        }
+        return TypedResults.Ok(CommunityResponse.From(community));
     }
 
     internal static async Task<Results<Ok<Page<CommunityResponse>>, ValidationProblem>> List(

@@ -9,11 +9,11 @@ using Platform.ServiceDefaults.Security;
 
 namespace Platform.Organizations.Apis;
 
-public sealed record RegisterEnterpriseRequest(string? Name, string? CreditCode, Industry? Industry, string? District);
+public sealed record RegisterEnterpriseRequest(string? Name, string? CreditCode, Industry? Industry, string? District, Guid? CommunityId = null);
 
-public sealed record EnterpriseResponse(Guid Id, string Name, string CreditCode, Industry Industry, string? District, DateTimeOffset RegisteredAt)
+public sealed record EnterpriseResponse(Guid Id, string Name, string CreditCode, Industry Industry, string? District, DateTimeOffset RegisteredAt, Guid? CommunityId = null)
 {
-    public static EnterpriseResponse From(Enterprise e) => new(e.Id, e.Name, e.CreditCode, e.Industry, e.District, e.RegisteredAt);
+    public static EnterpriseResponse From(Enterprise e) => new(e.Id, e.Name, e.CreditCode, e.Industry, e.District, e.RegisteredAt, e.CommunityId);
 }
 
 public static class EnterprisesApi
@@ -28,7 +28,7 @@ public static class EnterprisesApi
             .AcceptsIdempotencyKey()
             .WithName("RegisterEnterprise")
             .WithSummary("Register an enterprise or depot")
-            .WithDescription("Registers a delivery, ride-hail or live-stream enterprise by its Unified Social Credit Code (GB 32100-2015, check character verified). A code already registered is refused with 409. Publishes EnterpriseRegistered.");
+            .WithDescription("Registers a delivery, ride-hail or live-stream enterprise by its Unified Social Credit Code (GB 32100-2015, check character verified), optionally with the community it is in (where it falls back to when no organization covers it). A code already registered is refused with 409. Publishes EnterpriseRegistered.");
         group.MapGet("/", List)
             .WithName("ListEnterprises")
             .WithSummary("List enterprises")
@@ -42,10 +42,14 @@ public static class EnterprisesApi
     internal static async Task<Results<Created<EnterpriseResponse>, ValidationProblem, ProblemHttpResult>> Register(
         RegisterEnterpriseRequest request, OrganizationsDb db, TimeProvider clock, CancellationToken ct)
     {
-        var registered = Enterprise.Register(request.Name, request.CreditCode, request.Industry, request.District, clock.GetUtcNow());
+        var registered = Enterprise.Register(request.Name, request.CreditCode, request.Industry, request.District, clock.GetUtcNow(), request.CommunityId);
         if (!registered.IsValid)
         {
             return TypedResults.ValidationProblem(registered.Errors);
+        }
+        if (request.CommunityId is { } communityId && !await db.Communities.AnyAsync(c => c.Id == communityId, ct))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["communityId"] = [$"There is no community {communityId}."] });
         }
         var enterprise = registered.Value!;
         db.Enterprises.Add(enterprise);

@@ -39,5 +39,23 @@ public sealed class Community
         return errors.Any ? Validated<Community>.Invalid(errors) : Validated<Community>.Ok(community);
     }
 
+    /// <summary>Corrects the community's details under the same rules as registration; on refusal nothing changes.</summary>
+    public FieldErrors Update(string? name, string? district, string? street, double? latitude, double? longitude)
+    {
+        var errors = new FieldErrors();
+        var validName = errors.Text("name", name, NameMaxLength);
+        var validDistrict = errors.Text("district", district, PlaceMaxLength);
+        var validStreet = errors.Text("street", street, PlaceMaxLength);
+        var validLatitude = errors.Range("latitude", latitude, -90, 90);
+        var validLongitude = errors.Range("longitude", longitude, -180, 180);
+        if (!errors.Any)
+        {
+            (Name, District, Street, Latitude, Longitude) = (validName, validDistrict, validStreet, validLatitude, validLongitude);
+        }
+        return errors;
+    }
+
+    public CommunityUpdated ToUpdatedEvent(DateTimeOffset now) => new(Id, Name, District, Street, Latitude, Longitude, now.ToDatabasePrecision());
+
     public CommunityRegistered ToEvent() => new(Id, Name, District, Street, Latitude, Longitude, RegisteredAt);
 }

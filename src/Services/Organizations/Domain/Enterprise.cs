@@ -24,17 +24,23 @@ public sealed class Enterprise
     public string CreditCode { get; private set; } = "";
     public Industry Industry { get; private set; }
     public string? District { get; private set; }
+    /// <summary>The community the enterprise (depot) is in: where it falls back to when no organization covers it (属地兜底).</summary>
+    public Guid? CommunityId { get; private set; }
     public DateTimeOffset RegisteredAt { get; private set; }
 
     private Enterprise() { }
 
-    public static Validated<Enterprise> Register(string? name, string? creditCode, Industry? industry, string? district, DateTimeOffset now)
+    public static Validated<Enterprise> Register(string? name, string? creditCode, Industry? industry, string? district, DateTimeOffset now, Guid? communityId = null)
     {
         now = now.ToDatabasePrecision();
         var errors = new FieldErrors();
         var validName = errors.Text("name", name, NameMaxLength);
         var validIndustry = errors.Required("industry", industry);
         var validDistrict = errors.OptionalText("district", district, Community.PlaceMaxLength);
+        if (communityId == Guid.Empty)
+        {
+            errors.Add("communityId", "communityId cannot be an empty id.");
+        }
         string code = "";
         if (string.IsNullOrWhiteSpace(creditCode))
         {
@@ -59,6 +65,7 @@ public sealed class Enterprise
             CreditCode = code,
             Industry = validIndustry,
             District = validDistrict,
+            CommunityId = communityId,
             RegisteredAt = now,
         });
     }

@@ -1,0 +1,48 @@
+using MassTransit;
+using Platform.Contracts;
+using Platform.Organizations.Data;
+using Platform.Organizations.Domain;
+using Platform.ServiceDefaults.Messaging;
+
+namespace Platform.Organizations.Events;
+
+/// <summary>A worker registered: remember the enterprise and party-member flag, then place the member if now possible.</summary>
+public sealed class WorkerRegisteredConsumer(OrganizationsDb db, MemberPlacements placements, MessagingTelemetry telemetry, ILogger<WorkerRegisteredConsumer> logger)
+    : IdempotentConsumer<WorkerRegistered, OrganizationsDb>(db, telemetry, logger)
+{
+    protected override string ConsumerName => "worker-registered";
+
+    protected override async Task HandleAsync(WorkerRegistered message, ConsumeContext<WorkerRegistered> context, CancellationToken cancellationToken)
+    {
+        await placements.LockForEventAsync(cancellationToken);
+        var worker = await Db.Workers.FindAsync([message.WorkerId], cancellationToken);
+        if (worker is null)
+        {
+            worker = WorkerRecord.For(message.WorkerId);
+            Db.Workers.Add(worker);
+        }
+        worker.Apply(message);
+        // Placed from the stored facts, not the message alone: the report-in may have come first.
+        await placements.PlaceAsync(worker, cancellationToken);
+    }
+}
+
+/// <summary>A worker reported to a community: remember it, then place the member (by fallback) if now possible.</summary>
+public sealed class WorkerReportedToCommunityConsumer(OrganizationsDb db, MemberPlacements placements, MessagingTelemetry telemetry, ILogger<WorkerReportedToCommunityConsumer> logger)
+    : IdempotentConsumer<WorkerReportedToCommunity, OrganizationsDb>(db, telemetry, logger)
+{
+    protected override string ConsumerName => "worker-reported-to-community";
+
+    protected override async Task HandleAsync(WorkerReportedToCommunity message, ConsumeContext<WorkerReportedToCommunity> context, CancellationToken cancellationToken)
+    {
+        await placements.LockForEventAsync(cancellationToken);
+        var worker = await Db.Workers.FindAsync([message.WorkerId], cancellationToken);
+        if (worker is null)
+        {
+            worker = WorkerRecord.For(message.WorkerId);
+            Db.Workers.Add(worker);
+        }
+        worker.Apply(message);
+        await placements.PlaceAsync(worker, cancellationToken);
+    }
+}
