@@ -72,8 +72,11 @@ public static class EnrolmentsApi
             {
                 return (Conflict("This course overlaps a course you hold a seat in.", "A worker cannot hold seats in two courses whose sessions overlap."), false);
             }
+            await Seats.LockCourseAsync(db, id, ct);
             var seated = await Seats.TryTakeAsync(db, id, ct);
-            var enrolment = Enrolment.Create(id, workerId, name, seated, now);
+            // Timed after the seat decision: the course row lock orders the decisions, so this time orders the
+            // waitlist the same way (a time from before the lock could put a later decision ahead in line).
+            var enrolment = Enrolment.Create(id, workerId, name, seated, clock.GetUtcNow());
             db.Enrolments.Add(enrolment);
             await db.SaveChangesAsync(ct);
             var position = seated ? (int?)null : await WaitlistPositionAsync(db, enrolment, ct);

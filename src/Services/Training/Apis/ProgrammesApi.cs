@@ -75,7 +75,12 @@ public static class ProgrammesApi
     internal static async Task<List<ProgrammeResponse>> PageWithProgressAsync(TrainingDb db, DateTimeOffset now, int skip, int take, CancellationToken ct)
     {
         var rows = await db.Programmes.AsNoTracking().OrderByDescending(p => p.StartsOn).ThenBy(p => p.Id).Skip(skip).Take(take)
-            .Select(p => new { Programme = p, Completions = CompletionsOf(db, p.Id).LongCount() })
+            .Select(p => new
+            {
+                Programme = p,
+                Completions = db.Enrolments.LongCount(e => e.Status == EnrolmentStatus.Completed
+                                                           && db.Courses.Any(c => c.Id == e.CourseId && c.ProgrammeId == p.Id)),
+            })
             .ToListAsync(ct);
         return [.. rows.Select(r => Response(r.Programme, r.Completions, now))];
     }

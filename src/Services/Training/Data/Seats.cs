@@ -7,11 +7,14 @@ namespace Platform.Training.Data;
 /// <summary>
 /// How seats stay exact when many enrol at once.
 /// <para>
-/// Taking a seat is one conditional update, <c>SeatsTaken = SeatsTaken + 1 WHERE SeatsTaken &lt; Capacity</c>, in the
-/// enrolment's transaction. Under READ COMMITTED concurrent updates of the same course row queue on its row lock, and
-/// each re-checks the condition against the row as the previous one committed it, so exactly the free seats are
-/// granted and the rest get 0 rows (the waitlist). No retries (as SERIALIZABLE would need), no read-then-write window,
-/// and the lock is held only for the rest of that short transaction. A check constraint backs it up.
+/// Every seat decision on a course first locks the course row (<c>SELECT ... FOR UPDATE</c>), then takes a seat with
+/// one conditional update, <c>SeatsTaken = SeatsTaken + 1 WHERE SeatsTaken &lt; Capacity</c>, in the enrolment's
+/// transaction. Concurrent enrolments in one course therefore queue on the row lock and each sees the count the
+/// previous one committed: exactly the free seats are granted, the rest join the waitlist, and the waitlist order is
+/// the order of the decisions (the lock is taken for a refused seat too, which a bare conditional update, whose
+/// 0-row outcome locks nothing, would not do). Chosen over SERIALIZABLE because contention on a popular course is the
+/// normal case, not the exception: serializable would abort and retry most of a burst, while the queue costs one
+/// short wait each. The lock is held only for the rest of a short transaction; a check constraint backs it up.
 /// </para>
 /// <para>
 /// Giving back or passing on a seat (cancellation, promotion) and completing learners lock the course row

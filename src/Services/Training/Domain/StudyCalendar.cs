@@ -26,8 +26,9 @@ public static class StudyCalendar
     private static readonly ChineseLunisolarCalendar Lunar = new();
 
     /// <summary>First Gregorian year the lunisolar calendar can place Spring Festival in.</summary>
-    public static int MinYear => Lunar.MinSupportedDateTime.Year + 1;
-    public static int MaxYear => Lunar.MaxSupportedDateTime.Year;
+    public static int MinYear => Lunar.GetYear(Lunar.MinSupportedDateTime);
+    /// <summary>Last Gregorian year whose Spring Festival the lunisolar calendar knows (its range ends early in the next year).</summary>
+    public static int MaxYear => Lunar.GetYear(Lunar.MaxSupportedDateTime);
 
     public static bool Supports(int year) => year >= MinYear && year <= MaxYear;
 
