@@ -114,6 +114,36 @@ public sealed class EnrolmentTests(LocalInfrastructure infrastructure) : Trainin
     }
 
     [Fact]
+    public async Task A_worker_enrolling_in_two_overlapping_courses_at_once_gets_only_one()
+    {
+        var evening = new DateTimeOffset(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(11), new TimeOnly(0, 0), TimeSpan.FromHours(8)).AddHours(19);
+        for (var round = 0; round < 5; round++)
+        {
+            var at = evening.AddDays(round);
+            var a = await CreateCourseAsync(CourseBody(sessions: [(at, at.AddHours(2))]));
+            var b = await CreateCourseAsync(CourseBody(kind: "office-software", sessions: [(at.AddHours(1), at.AddHours(3))]));
+            var workerId = Guid.NewGuid();
+            var first = Worker(workerId);
+            var second = Worker(workerId);
+
+            var responses = await Task.WhenAll(
+                PostAsync(first, $"/courses/{a.Id}/enrolments", new { nameOnCertificate = "赵六" }),
+                PostAsync(second, $"/courses/{b.Id}/enrolments", new { nameOnCertificate = "赵六" }));
+            try
+            {
+                Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
+            }
+            finally
+            {
+                foreach (var response in responses)
+                {
+                    response.Dispose();
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task A_promotion_skips_a_waiting_learner_who_now_holds_an_overlapping_seat()
     {
         var evening = new DateTimeOffset(DateOnly.FromDateTime(DateTime.UtcNow).AddDays(12), new TimeOnly(0, 0), TimeSpan.FromHours(8)).AddHours(19);
