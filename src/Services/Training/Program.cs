@@ -1,18 +1,35 @@
-using Platform.Training.Data;
 using Platform.ServiceDefaults.Communities;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.Security;
+using Platform.Training.Apis;
+using Platform.Training.Data;
+using Platform.Training.Events;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddPersonalDataProtection();
 builder.AddServiceDatabase<TrainingDb>("training-db");
-builder.AddMessaging<TrainingDb>(bus => bus.AddCommunityDirectory<TrainingDb>("training"));
+builder.AddMessaging<TrainingDb>(bus =>
+{
+    bus.AddCommunityDirectory<TrainingDb>("training");
+    bus.AddVenueConsumers();
+});
 
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.MapCommunityDirectory();
+app.MapVenuesApi();
+app.MapCoursesApi();
+app.MapEnrolmentsApi();
+app.MapAttendanceApi();
+app.MapCertificatesApi();
+app.MapStudyActivitiesApi();
+app.MapArticlesApi();
+app.MapProgrammesApi();
+app.MapStatsApi();
 
 app.Run();
 

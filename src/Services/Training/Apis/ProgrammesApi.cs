@@ -1,0 +1,93 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Platform.ServiceDefaults.Http;
+using Platform.ServiceDefaults.Security;
+using Platform.Training.Data;
+using Platform.Training.Domain;
+
+namespace Platform.Training.Apis;
+
+public sealed record CreateProgrammeRequest(string? Name, int? Target, DateOnly? StartsOn, DateOnly? EndsOn);
+
+public sealed record ProgrammeResponse(Guid Id, string Name, int Target, DateOnly StartsOn, DateOnly EndsOn, ProgrammeProgress Progress);
+
+public static class ProgrammesApi
+{
+    public static RouteGroupBuilder MapProgrammesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/programmes").WithTags("Programmes")
+            .RequireRoles(PlatformRoles.OrgOfficer, PlatformRoles.Supervisor, PlatformRoles.Operator);
+        group.MapPost("/", Create)
+            .RequireRoles(PlatformRoles.OrgOfficer, PlatformRoles.Operator)
+            .AcceptsIdempotencyKey()
+            .WithName("CreateProgramme")
+            .WithSummary("Set up a programme with a target (e.g. 3,000 live-stream streamers in 3 years)")
+            .WithDescription("Courses created with this programmeId count towards it: each completion of such a course is one towards the target.");
+        group.MapGet("/", List)
+            .WithName("ListProgrammes")
+            .WithSummary("Programmes with their progress");
+        group.MapGet("/{id:guid}", Get)
+            .WithName("GetProgramme")
+            .WithSummary("A programme's progress: completions, share of target, and whether the pace meets the target");
+        return group;
+    }
+
+    internal static async Task<Results<Created<ProgrammeResponse>, ValidationProblem>> Create(
+        CreateProgrammeRequest request, TrainingDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var created = Programme.Create(request.Name, request.Target, request.StartsOn, request.EndsOn, now);
+        if (!created.IsValid)
+        {
+            return TypedResults.ValidationProblem(created.Errors);
+        }
+        var programme = created.Value!;
+        db.Programmes.Add(programme);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/programmes/{programme.Id}", Response(programme, 0, now));
+    }
+
+    internal static async Task<Results<Ok<Page<ProgrammeResponse>>, ValidationProblem>> List(
+        TrainingDb db, TimeProvider clock, [AsParameters] PageQuery paging, CancellationToken ct)
+    {
+        var errors = paging.Validate();
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors);
+        }
+        var total = await db.Programmes.LongCountAsync(ct);
+        var page = await PageWithProgressAsync(db, clock.GetUtcNow(), paging.Skip, paging.Size, ct);
+        return TypedResults.Ok(new Page<ProgrammeResponse>(page, paging.PageNumber, paging.Size, total));
+    }
+
+    internal static async Task<Results<Ok<ProgrammeResponse>, NotFound>> Get(Guid id, TrainingDb db, TimeProvider clock, CancellationToken ct)
+    {
+        var programme = await db.Programmes.AsNoTracking().FirstOrDefaultAsync(p => p.Id == id, ct);
+        if (programme is null)
+        {
+            return TypedResults.NotFound();
+        }
+        var completions = await CompletionsOf(db, id).LongCountAsync(ct);
+        return TypedResults.Ok(Response(programme, completions, clock.GetUtcNow()));
+    }
+
+    /// <summary>Programmes (newest first) with their completions counted in the database.</summary>
+    internal static async Task<List<ProgrammeResponse>> PageWithProgressAsync(TrainingDb db, DateTimeOffset now, int skip, int take, CancellationToken ct)
+    {
+        var rows = await db.Programmes.AsNoTracking().OrderByDescending(p => p.StartsOn).ThenBy(p => p.Id).Skip(skip).Take(take)
+            .Select(p => new
+            {
+                Programme = p,
+                Completions = db.Enrolments.LongCount(e => e.Status == EnrolmentStatus.Completed
+                                                           && db.Courses.Any(c => c.Id == e.CourseId && c.ProgrammeId == p.Id)),
+            })
+            .ToListAsync(ct);
+        return [.. rows.Select(r => Response(r.Programme, r.Completions, now))];
+    }
+
+    private static IQueryable<Enrolment> CompletionsOf(TrainingDb db, Guid programmeId) =>
+        db.Enrolments.Where(e => e.Status == EnrolmentStatus.Completed && db.Courses.Any(c => c.Id == e.CourseId && c.ProgrammeId == programmeId));
+
+    private static ProgrammeResponse Response(Programme p, long completions, DateTimeOffset now) =>
+        new(p.Id, p.Name, p.Target, p.StartsOn, p.EndsOn, p.Progress(completions, ShanghaiTime.Today(now)));
+}
