@@ -59,6 +59,10 @@ var volunteers = DomainService<Projects.Volunteers>("volunteers");
 var stations = DomainService<Projects.Stations>("stations");
 var training = DomainService<Projects.Training>("training");
 var rights = DomainService<Projects.Rights>("rights");
+var partners = DomainService<Projects.Partners>("partners");
+// Signs the stations' QR check-in codes: the same on every instance and kept across runs (a new key voids posted codes).
+stations.WithEnvironment("Platform__Stations__CheckInKey", PlatformInfrastructure.StoredSecret(builder, "stations-check-in.key",
+    () => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))));
 
 gateway
     .WithReference(identity).WaitFor(identity)
@@ -67,6 +71,7 @@ gateway
     .WithReference(stations).WaitFor(stations)
     .WithReference(training).WaitFor(training)
     .WithReference(rights).WaitFor(rights)
+    .WithReference(partners).WaitFor(partners)
     .WithEnvironment("Platform__Auth__Issuer", issuer);
 
 builder.Build().Run();
