@@ -54,7 +54,7 @@ public sealed class GatewayRoutingTests(GatewayFixture fixture) : IClassFixture<
     [Theory]
     [InlineData("/api/unknown/things")]
     [InlineData("/api/organizations-evil/communities")]
-    [InlineData("/connect/authorize.json")]
+    [InlineData("/connectx/authorize.json")]
     [InlineData("/")]
     public async Task A_path_outside_the_routes_is_a_404_problem_with_or_without_a_token_and_reaches_nothing(string path)
     {

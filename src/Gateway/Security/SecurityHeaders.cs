@@ -42,7 +42,7 @@ public static class SecurityHeaders
         {
             return known;
         }
-        var nonce = Convert.ToBase64String(RandomNumberGenerator.GetBytes(16));
+        var nonce = Convert.ToHexString(RandomNumberGenerator.GetBytes(16)) /* hex: no "+" for HTML to encode differently from the header */;
         context.Items[NonceItem] = nonce;
         return nonce;
     }
