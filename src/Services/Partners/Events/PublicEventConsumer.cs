@@ -81,8 +81,7 @@ public sealed class PublicEventConsumerDefinition<TEvent> : ConsumerDefinition<P
     where TEvent : class
 {
     public PublicEventConsumerDefinition() =>
-        EndpointName = "partners-" + string.Concat(typeof(TEvent).Name.Select((c, i) =>
-            char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+        EndpointName = "partners-" + System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(typeof(TEvent).Name);
 }
 
 public static class PublicEventConsumerRegistration
