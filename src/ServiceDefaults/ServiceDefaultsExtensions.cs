@@ -11,8 +11,8 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Telemetry;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -61,10 +61,12 @@ public static class ServiceDefaultsExtensions
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddMeter("Npgsql", "MassTransit", MessagingTelemetry.MeterName))
+                // Every platform meter ("Platform.Volunteers", "Platform.Messaging", ...): a service's own meter needs
+                // no registration of its own (see docs/observability.md).
+                .AddMeter("Npgsql", "MassTransit", PlatformTelemetry.Wildcard))
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
-                .AddSource("MassTransit", MessagingTelemetry.ActivitySourceName)
+                .AddSource("MassTransit", PlatformTelemetry.Wildcard)
                 .AddAspNetCoreInstrumentation(o =>
                     // Health probes every few seconds would drown the traces operators look for.
                     o.Filter = ctx => !ctx.Request.Path.StartsWithSegments(HealthPath)

@@ -1,6 +1,7 @@
 using Platform.ServiceDefaults.Communities;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
+using Platform.Stations;
 using Platform.Stations.Apis;
 using Platform.Stations.Data;
 using Platform.Stations.Domain;
@@ -19,6 +20,7 @@ builder.Services.AddOptions<StationIndexOptions>().BindConfiguration("Platform:S
 // Registered after the database (whose migrator runs first): the index loads before requests are served.
 builder.Services.AddHostedService<StationIndexSync>();
 builder.Services.AddScoped<StationChanges>();
+builder.Services.AddSingleton<StationsTelemetry>();
 
 var app = builder.Build();
 

@@ -2,6 +2,7 @@ using Platform.ServiceDefaults.Communities;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.Training;
 using Platform.Training.Apis;
 using Platform.Training.Data;
 using Platform.Training.Events;
@@ -10,6 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddPersonalDataProtection();
+builder.Services.AddSingleton<TrainingTelemetry>();
 builder.AddServiceDatabase<TrainingDb>("training-db");
 builder.AddMessaging<TrainingDb>(bus =>
 {

@@ -2,6 +2,7 @@ using Platform.ServiceDefaults.Communities;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.Volunteers;
 using Platform.Volunteers.Apis;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Events;
@@ -19,6 +20,7 @@ builder.AddMessaging<VolunteersDb>(bus =>
 builder.AddPersonalDataProtection();
 builder.Services.AddOptions<HazardIntakeOptions>().BindConfiguration("Volunteers:Hazards");
 builder.Services.AddScoped<HazardIntake>();
+builder.Services.AddSingleton<VolunteersTelemetry>();
 
 var app = builder.Build();
 

@@ -55,8 +55,9 @@ public static class HotlineApi
     }
 
     internal static async Task<Results<Created<CallView>, ValidationProblem>> Log(
-        LogCallRequest request, ClaimsPrincipal user, RightsDb db, CaseOpening opening, TimeProvider clock, CancellationToken ct)
+        LogCallRequest request, ClaimsPrincipal user, RightsDb db, CaseOpening opening, TimeProvider clock, RightsTelemetry telemetry, CancellationToken ct)
     {
+        using var activity = RightsTelemetry.Activities.StartActivity("rights.hotline.call");
         var now = clock.GetUtcNow();
         var taker = user.SubjectId() ?? Guid.Empty;
         var record = new CallRecord(request.StartedAt, request.DurationSeconds, request.Category, request.Outcome, request.Crisis ?? false, request.CaseId);
@@ -98,6 +99,9 @@ public static class HotlineApi
         }
         db.HotlineCalls.Add(call.Value!);
         await db.SaveChangesAsync(ct);
+        activity?.SetTag("rights.category", KebabEnum.Name(call.Value!.Category));
+        activity?.SetTag("rights.crisis", call.Value!.Crisis);
+        telemetry.CallLogged(call.Value!);
         if (crisisCase is not null)
         {
             opening.Opened(crisisCase);

@@ -1,6 +1,5 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using OpenTelemetry.Metrics;
 
 namespace Platform.Rights.Apis;
 
@@ -14,7 +13,7 @@ public static class RightsRegistration
     {
         builder.Services.AddScoped<CaseOpening>();
         builder.Services.AddSingleton<RightsTelemetry>();
-        builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(RightsTelemetry.MeterName));
+        builder.Services.AddHostedService<CaseGauges>();
 
         var perMinute = builder.Configuration.GetValue("Platform:Rights:AnonymousCasesPerMinute", 10);
         builder.Services.AddRateLimiter(limiter =>

@@ -61,8 +61,9 @@ public static class CheckInsApi
     }
 
     internal static async Task<Results<Created<CheckInResponse>, Ok<CheckInResponse>, ValidationProblem, NotFound, ProblemHttpResult>> CheckInAt(
-        Guid id, CheckInRequest request, ClaimsPrincipal user, StationsDb db, CheckInCodes codes, TimeProvider clock, CancellationToken ct)
+        Guid id, CheckInRequest request, ClaimsPrincipal user, StationsDb db, CheckInCodes codes, TimeProvider clock, StationsTelemetry telemetry, CancellationToken ct)
     {
+        using var activity = StationsTelemetry.Activities.StartActivity("station.check_in");
         var workerId = user.WorkerId();
         if (workerId is null)
         {
@@ -101,6 +102,8 @@ public static class CheckInsApi
         var checkIn = CheckIn.Record(id, workerId.Value, now);
         db.CheckIns.Add(checkIn);
         await db.SaveChangesAsync(ct);
+        activity?.SetTag("station.district", station.District);
+        telemetry.CheckedIn(station);
         return TypedResults.Created($"/stations/{id}/check-ins/{checkIn.Id}", new CheckInResponse(checkIn.Id, id, checkIn.At, Repeated: false));
     }
 

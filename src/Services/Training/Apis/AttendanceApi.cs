@@ -68,14 +68,16 @@ public static class AttendanceApi
     }
 
     internal static async Task<Results<Ok<AttendanceResponse>, ValidationProblem, NotFound, ProblemHttpResult>> Record(
-        Guid id, Guid sessionId, AttendanceRequest request, TrainingDb db, TimeProvider clock, CancellationToken ct)
+        Guid id, Guid sessionId, AttendanceRequest request, TrainingDb db, TimeProvider clock, TrainingTelemetry telemetry, CancellationToken ct)
     {
+        using var activity = TrainingTelemetry.Activities.StartActivity("training.attendance");
         if (request.Present is null)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["present"] = ["present is required (an empty list when nobody came)."] });
         }
         var now = clock.GetUtcNow();
-        return await Seats.InTransactionAsync<Results<Ok<AttendanceResponse>, ValidationProblem, NotFound, ProblemHttpResult>>(db, async () =>
+        CourseKind? kind = null;
+        var result = await Seats.InTransactionAsync<Results<Ok<AttendanceResponse>, ValidationProblem, NotFound, ProblemHttpResult>>(db, async () =>
         {
             // Serializes with enrolment changes and with other attendance on this course, so nobody completes twice.
             await Seats.LockCourseAsync(db, id, ct);
@@ -125,7 +127,15 @@ public static class AttendanceApi
                 }
             }
             await db.SaveChangesAsync(ct);
+            kind = course.Kind;
             return (TypedResults.Ok(new AttendanceResponse(sessionId, present.Count, completed)), true);
         }, ct);
+        if (result.Result is Ok<AttendanceResponse> { Value: { } recorded } && kind is { } courseKind)
+        {
+            activity?.SetTag("training.course.kind", KebabEnum.Name(courseKind));
+            activity?.SetTag("training.completions", recorded.CompletedEnrolmentIds.Count);
+            telemetry.Completed(courseKind, recorded.CompletedEnrolmentIds.Count);
+        }
+        return result;
     }
 }

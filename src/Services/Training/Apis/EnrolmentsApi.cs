@@ -43,7 +43,7 @@ public static class EnrolmentsApi
     }
 
     internal static async Task<Results<Created<EnrolmentResponse>, ValidationProblem, NotFound, ProblemHttpResult>> Enrol(
-        Guid id, EnrolRequest request, ClaimsPrincipal user, TrainingDb db, TimeProvider clock, CancellationToken ct)
+        Guid id, EnrolRequest request, ClaimsPrincipal user, TrainingDb db, TimeProvider clock, TrainingTelemetry telemetry, CancellationToken ct)
     {
         var workerId = user.WorkerId()!.Value;
         var nameErrors = Enrolment.ValidateName(request.NameOnCertificate, out var name);
@@ -51,8 +51,9 @@ public static class EnrolmentsApi
         {
             return TypedResults.ValidationProblem(nameErrors.ToDictionary());
         }
+        using var activity = TrainingTelemetry.Activities.StartActivity("training.enrol");
         var now = clock.GetUtcNow();
-        return await Seats.InTransactionAsync<Results<Created<EnrolmentResponse>, ValidationProblem, NotFound, ProblemHttpResult>>(db, async () =>
+        var result = await Seats.InTransactionAsync<Results<Created<EnrolmentResponse>, ValidationProblem, NotFound, ProblemHttpResult>>(db, async () =>
         {
             await Seats.LockWorkerAsync(db, workerId, ct);
             var course = await db.Courses.AsNoTracking().Include(c => c.Sessions).FirstOrDefaultAsync(c => c.Id == id, ct);
@@ -82,6 +83,12 @@ public static class EnrolmentsApi
             var position = seated ? (int?)null : await WaitlistPositionAsync(db, enrolment, ct);
             return (TypedResults.Created($"/me/enrolments/{enrolment.Id}", Response(enrolment, course.Title, position)), true);
         }, ct);
+        if (result.Result is Created<EnrolmentResponse> { Value: { } enrolled })
+        {
+            activity?.SetTag("training.enrolment.status", KebabEnum.Name(enrolled.Status));
+            telemetry.Enrolled(enrolled.Status);
+        }
+        return result;
     }
 
     internal static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Cancel(

@@ -188,8 +188,9 @@ public static class HazardReportsApi
     }
 
     internal static async Task<Results<Ok<HazardReportDetail>, NotFound, ValidationProblem, ProblemHttpResult>> ChangeStatus(
-        Guid id, StatusChangeRequest request, ClaimsPrincipal user, VolunteersDb db, TimeProvider clock, HttpContext http, CancellationToken ct)
+        Guid id, StatusChangeRequest request, ClaimsPrincipal user, VolunteersDb db, TimeProvider clock, HttpContext http, VolunteersTelemetry telemetry, CancellationToken ct)
     {
+        using var activity = VolunteersTelemetry.Activities.StartActivity("hazard.status_change");
         var report = await db.HazardReports.Include(r => r.Changes).FirstOrDefaultAsync(r => r.Id == id, ct);
         var actor = Access.HazardActor(user);
         if (report is null || actor is null || !report.MayBeHandledBy(actor))
@@ -215,6 +216,10 @@ public static class HazardReportsApi
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The report changed at the same moment; reload it and try again.");
         }
+        activity?.SetTag("hazard.category", KebabEnum.Name(report.Category));
+        activity?.SetTag("hazard.district", report.District);
+        activity?.SetTag("hazard.status", KebabEnum.Name(report.Status));
+        telemetry.StatusChanged(report);
         return TypedResults.Ok(DetailOf(report, http));
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
@@ -38,22 +39,29 @@ public sealed record IntakeResult(IntakeOutcome Outcome, HazardReport? Report, T
 /// Takes in a worker's hazard report: rate limit, duplicate check under advisory locks (so concurrent reports of one
 /// hazard make one report), routing, and the HazardReported event, all in one transaction.
 /// </summary>
-public sealed class HazardIntake(VolunteersDb db, TimeProvider clock, IOptions<HazardIntakeOptions> options)
+public sealed class HazardIntake(VolunteersDb db, TimeProvider clock, IOptions<HazardIntakeOptions> options, VolunteersTelemetry telemetry)
 {
     private static readonly TimeSpan Window = TimeSpan.FromHours(1);
 
     public async Task<IntakeResult> SubmitAsync(Guid workerId, HazardCategory category, GeoPoint position, string? description, PhotoContent? photo, CancellationToken ct)
     {
+        using var activity = VolunteersTelemetry.Activities.StartActivity("hazard.report");
+        activity?.SetTag("hazard.category", KebabEnum.Name(category));
+        IntakeResult result;
         try
         {
-            return await SubmitOnceAsync(workerId, category, position, description, photo, ct);
+            result = await SubmitOnceAsync(workerId, category, position, description, photo, ct);
         }
         catch (DbUpdateConcurrencyException)
         {
             // The open report being joined changed status at the same moment: look again (it may be closed now).
             db.ChangeTracker.Clear();
-            return await SubmitOnceAsync(workerId, category, position, description, photo, ct);
+            result = await SubmitOnceAsync(workerId, category, position, description, photo, ct);
         }
+        activity?.SetTag("hazard.outcome", KebabEnum.Name(result.Outcome));
+        activity?.SetTag("hazard.district", result.Report?.District);
+        telemetry.Intake(result);
+        return result;
     }
 
     private async Task<IntakeResult> SubmitOnceAsync(Guid workerId, HazardCategory category, GeoPoint position, string? description, PhotoContent? photo, CancellationToken ct)
