@@ -199,6 +199,7 @@ public sealed partial class DeliveryWorker(
         var deliveries = await db.Deliveries.Where(d => ids.Contains(d.Id)).ToDictionaryAsync(d => d.Id, ct);
         var changes = new Dictionary<Guid, Action<Subscription>>();
         var gone = new HashSet<Guid>();
+        var attempts = new List<(AttemptOutcome Outcome, double LatencyMs, double? EventToDeliveryMs)>(answers.Count);
         foreach (var answer in answers)
         {
             if (!deliveries.TryGetValue(answer.DeliveryId, out var delivery))
@@ -222,12 +223,8 @@ public sealed partial class DeliveryWorker(
                     }
                     LogDeadLettered(logger, delivery.WebhookId, delivery.SubscriptionId, delivery.Attempts);
                     break;
-                case AttemptOutcome.Delivered:
-                    telemetry.EventToDelivery.Record((at - delivery.OccurredAt).TotalMilliseconds);
-                    break;
             }
-            telemetry.Attempts.Add(1, new KeyValuePair<string, object?>("outcome", outcome.ToString().ToLowerInvariant()));
-            telemetry.AttemptDuration.Record(result.LatencyMs);
+            attempts.Add((outcome, result.LatencyMs, outcome == AttemptOutcome.Delivered ? (at - delivery.OccurredAt).TotalMilliseconds : null));
         }
         var subscriptionIds = changes.Keys.ToList();
         var subscriptions = subscriptionIds.Count == 0 ? [] : await db.Subscriptions.Where(s => subscriptionIds.Contains(s.Id)).ToListAsync(ct);
@@ -261,6 +258,11 @@ public sealed partial class DeliveryWorker(
                 await db.SaveChangesAsync(ct);
             }
             await tx.CommitAsync(ct);
+        }
+        // Counted once recorded: a batch that failed to record is tried again and must not count twice.
+        foreach (var (outcome, latencyMs, eventToDeliveryMs) in attempts)
+        {
+            telemetry.Attempted(outcome, latencyMs, eventToDeliveryMs);
         }
     }
 
