@@ -50,6 +50,8 @@ public static class ServiceDefaultsExtensions
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // Before any sink: personal values classified in [LoggerMessage] methods are redacted for all of them.
+        builder.AddLogRedaction();
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;

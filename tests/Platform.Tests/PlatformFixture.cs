@@ -32,13 +32,21 @@ public sealed class PlatformFixture : IAsyncLifetime
         Directory.CreateDirectory(_dataDirectory);
         File.SetUnixFileMode(_dataDirectory, (UnixFileMode)0b111_101_101); // the postgres user must reach it
         using var timeout = new CancellationTokenSource(StartTimeout);
+        // The dashboard runs as it does for an operator (the browser check opens it through its login link), on free
+        // local ports over plain HTTP; the services send it their telemetry.
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["Platform:Infrastructure=local", $"Platform:DataDirectory={_dataDirectory}"],
-            (options, _) => options.DisableDashboard = true,
+            [
+                "Platform:Infrastructure=local", $"Platform:DataDirectory={_dataDirectory}",
+                $"ASPNETCORE_URLS=http://127.0.0.1:{FreePort()}",
+                $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
+                $"ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
+                "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true",
+            ],
+            (options, _) => options.DisableDashboard = false,
             timeout.Token);
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
-        // Resource logs are kept only for watchers (there is no dashboard here): watch once instances exist.
+        // Resource logs are collected for failure messages and log assertions: watch once instances exist.
         foreach (var resource in DomainServices.Append("identity").Append("gateway"))
         {
             _logs[resource] = [];
@@ -99,6 +107,13 @@ public sealed class PlatformFixture : IAsyncLifetime
             await App.DisposeAsync();
         }
         try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>The console log lines of a resource so far that contain the text (for failure messages).</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Telemetry;
 
 namespace Platform.Identity.Server;
 
@@ -12,17 +13,18 @@ public interface IPhoneCodeSender
 /// <summary>
 /// The sender of local runs and tests: writes the code to the service log with the phone number masked, so a
 /// developer can sign in as a worker without an SMS gateway. Never registered outside Development and Test.
+/// The number itself is a classified property: every sink gets its pseudonym (the same for the same number), never it.
 /// </summary>
 internal sealed partial class LoggedPhoneCodeSender(ILogger<LoggedPhoneCodeSender> logger) : IPhoneCodeSender
 {
     public Task SendAsync(string phone, string code, CancellationToken cancellationToken)
     {
-        LogCode(logger, code, Mask.Phone(phone));
+        LogCode(logger, code, Mask.Phone(phone), phone);
         return Task.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "One-time sign-in code {Code} for {Phone} (development sender: no SMS is sent)")]
-    private static partial void LogCode(ILogger logger, string code, string phone);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "One-time sign-in code {Code} for {PhoneMask} (development sender: no SMS is sent)")]
+    private static partial void LogCode(ILogger logger, string code, string phoneMask, [PersonalData] string phone);
 }
 
 public static class PhoneCodeSenderExtensions
