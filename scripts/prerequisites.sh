@@ -5,6 +5,20 @@ set -euo pipefail
 
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (https://dot.net)." >&2; exit 1; }
 
+# The end-to-end tests open the dashboard and the API document in a real browser: Debian's chromium, never a
+# downloaded one. Needed whether or not a container engine answers.
+if [ ! -x /usr/lib/chromium/chromium ] && ! command -v chromium >/dev/null; then
+  echo "prerequisites: installing chromium (the browser check of the dashboard and /docs)"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  if ! $sudo apt-get install -y -qq --no-install-recommends chromium >/dev/null; then
+    echo "prerequisites: could not install the Debian package chromium; the browser tests need it." >&2
+    exit 1
+  fi
+fi
+
 if docker info >/dev/null 2>&1; then
   echo "prerequisites: a container engine answers; RabbitMQ and PostgreSQL will run as containers."
   exit 0
