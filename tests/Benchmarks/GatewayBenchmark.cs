@@ -43,7 +43,7 @@ public static class GatewayBenchmark
         Log($"machine: {Machine.Describe()}");
         Log($"settings: {settings}; load average now {File.ReadAllText("/proc/loadavg").Trim()}");
         // The in-process hosts read their appsettings.json (the gateway's routes) from their project folders.
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ORGANIZATIONS", Path.Combine(root, "src", "Services", "Organizations"));
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_GATEWAY", Path.Combine(root, "src", "Gateway"));
         var infrastructure = new LocalInfrastructure();
@@ -147,17 +147,6 @@ public static class GatewayBenchmark
         return new Slice(all, seconds, cpu);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Run from within the repository.");
-    }
 
     private static void Log(string message) => MessagingBenchmark.Log(message);
 
@@ -234,7 +223,7 @@ public static class GatewayBenchmark
             }
             builder.UseSetting("services:organizations:http:0", organizations.ToString().TrimEnd('/'));
             builder.UseSetting("services:bench:http:0", trivial.ToString().TrimEnd('/'));
-            foreach (var other in new[] { "volunteers", "stations", "training", "rights" })
+            foreach (var other in new[] { "volunteers", "stations", "training", "rights", "identity", "partners" })
             {
                 // Not part of the run; a closed local port keeps their health probes off DNS.
                 builder.UseSetting($"services:{other}:http:0", "http://127.0.0.1:9");
