@@ -3,7 +3,7 @@
 # Tests start their own servers in fresh temporary folders and remove them afterwards.
 set -uo pipefail
 cd "$(dirname "$0")"
-bash scripts/prerequisites.sh || exit 1
+bash scripts/prerequisites.sh --for-tests || exit 1
 # The webhook tests also check signatures with the npm standardwebhooks package (a verifier no one here wrote).
 if ! command -v npm >/dev/null; then
   echo "prerequisites: installing nodejs and npm"
