@@ -279,7 +279,8 @@ public static class MeritReviewApi
         return TypedResults.Ok(new MeritMonthView(id, meritMonth.Status, meritMonth.ClosedAt,
             Enum.GetValues<MeritTitle>().ToDictionary(t => KebabEnum.Name(t), t => options.Value.WinnersOf(t)),
             nominations.GroupBy(n => n.Title).ToDictionary(g => KebabEnum.Name(g.Key), g => g.LongCount()),
-            nominations.Where(n => n.Won).OrderBy(n => n.Title).ThenBy(n => n.Place)
+            // In the honour roll's order (titles as stored, i.e. by name).
+            nominations.Where(n => n.Won).OrderBy(n => n.Title.ToString(), StringComparer.Ordinal).ThenBy(n => n.Place)
                 .Select(n => WinnerOf(n, workers[n.WorkerId], protector)).ToList()));
     }
 
