@@ -124,4 +124,34 @@ public sealed class MeritReviewApiTests(LocalInfrastructure infrastructure) : Vo
         using var futureClose = await PostEmptyAsync(Officer(), "/merit-reviews/2099-01/close");
         await ProblemAssert.IsProblemAsync(futureClose, HttpStatusCode.BadRequest, "month");
     }
+
+    [Fact]
+    public async Task A_score_racing_the_close_either_counts_in_the_result_or_is_refused()
+    {
+        var enterpriseId = await EnterpriseAsync();
+        var community = await CommunityAsync(UniqueDistrict());
+        var worker = await WorkerServingInAsync(community, enterpriseId);
+        var nomination = await NominateAsync(Officer(), worker, "industry-expert");
+        await ScoreAsync(Officer(Guid.NewGuid()), nomination.Id, 50);
+
+        var late = Enumerable.Range(0, 6).Select(_ => PutAsync(Supervisor(Guid.NewGuid()), $"/merit-reviews/{ThisMonth}/nominations/{nomination.Id}/score", new { score = 100 })).ToList();
+        var close = PostEmptyAsync(Officer(), $"/merit-reviews/{ThisMonth}/close");
+        var responses = await Task.WhenAll([.. late, close]);
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, responses[^1].StatusCode);
+            var accepted = responses[..^1].Count(r => r.StatusCode == HttpStatusCode.OK);
+            Assert.All(responses[..^1], r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+            // Every score the reviewers were told was taken is in the winner's average, and no other.
+            var winner = Assert.Single((await ReadAsync<MeritMonthView>(responses[^1])).Winners);
+            Assert.Equal((1 + accepted, Math.Round((50m + 100m * accepted) / (1 + accepted), 2)), (winner.ScoreCount, winner.AverageScore));
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+    }
 }

@@ -151,4 +151,35 @@ public sealed class VanguardTeamsApiTests(LocalInfrastructure infrastructure) : 
         var refused = await Assert.ThrowsAsync<PostgresException>(() => insert.ExecuteNonQueryAsync());
         Assert.Equal(PostgresErrorCodes.UniqueViolation, refused.SqlState);
     }
+
+    [Fact]
+    public async Task A_join_racing_a_dissolution_never_leaves_a_member_in_a_dissolved_team()
+    {
+        var enterpriseId = await EnterpriseAsync();
+        var community = await CommunityAsync(UniqueDistrict());
+        var leader = await WorkerServingInAsync(community, enterpriseId, partyMember: true);
+        var joiners = new List<Guid>();
+        for (var i = 0; i < 4; i++)
+        {
+            joiners.Add(await WorkerServingInAsync(community, enterpriseId));
+        }
+        var team = await FormAsync(community, leader);
+
+        var joins = joiners.Select(w => PostAsync(Worker(w), "/workers/me/vanguard-team", new { teamId = team.Id })).ToList();
+        var dissolve = PostEmptyAsync(Staff(community), $"/vanguard-teams/{team.Id}/dissolve");
+        var responses = await Task.WhenAll([.. joins, dissolve]);
+        try
+        {
+            Assert.Equal(HttpStatusCode.OK, responses[^1].StatusCode);
+            Assert.All(responses[..^1], r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.Conflict }));
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+        Assert.Equal(0L, await Service.ScalarAsync<long>("SELECT count(*) FROM vanguard_memberships WHERE \"TeamId\" = @t AND \"LeftAt\" IS NULL", ("t", team.Id)));
+    }
 }

@@ -210,7 +210,8 @@ public static class VanguardTeamsApi
     internal static async Task<Results<Ok<TeamMemberView>, NotFound, ValidationProblem, ProblemHttpResult>> Add(
         Guid id, TeamMemberRequest request, ClaimsPrincipal user, VolunteersDb db, PersonalDataProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var team = await db.VanguardTeams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var team = await LockTeamAsync(db, id, exclusive: false, ct);
         if (team is null || !MayManage(user, team.CommunityId))
         {
             return TypedResults.NotFound();
@@ -237,7 +238,8 @@ public static class VanguardTeamsApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["teamId"] = ["teamId is required."] });
         }
-        var team = await db.VanguardTeams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == teamId, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var team = await LockTeamAsync(db, teamId, exclusive: false, ct);
         if (team is null)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["teamId"] = ["No vanguard team with this id."] });
@@ -269,6 +271,7 @@ public static class VanguardTeamsApi
             // Another join for the same worker won the race (the partial unique index on current memberships).
             return Refusals.Conflict("The worker is already in a vanguard team; a worker is in one team at a time.");
         }
+        await db.Database.CommitTransactionAsync(ct);
         var worker = await db.Workers.AsNoTracking().FirstAsync(w => w.Id == candidate.WorkerId, ct);
         return TypedResults.Ok(new TeamMemberView(worker.Id, worker.Masked(protector).Name, worker.Occupation, worker.PartyMember, false,
             membership.JoinedOn, membership.JoinedAt, null, null));
@@ -277,7 +280,8 @@ public static class VanguardTeamsApi
     internal static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Remove(
         Guid id, Guid workerId, ClaimsPrincipal user, VolunteersDb db, TimeProvider clock, CancellationToken ct)
     {
-        var team = await db.VanguardTeams.AsNoTracking().FirstOrDefaultAsync(t => t.Id == id, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var team = await LockTeamAsync(db, id, exclusive: false, ct);
         if (team is null || !MayManage(user, team.CommunityId))
         {
             return TypedResults.NotFound();
@@ -296,12 +300,15 @@ public static class VanguardTeamsApi
         {
             return WorkersApi.NoWorkerId();
         }
-        var membership = await db.VanguardMemberships.FirstOrDefaultAsync(m => m.WorkerId == workerId && m.LeftAt == null, ct);
-        if (membership is null)
+        var teamId = await db.VanguardMemberships.Where(m => m.WorkerId == workerId && m.LeftAt == null).Select(m => (Guid?)m.TeamId).FirstOrDefaultAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var team = teamId is null ? null : await LockTeamAsync(db, teamId.Value, exclusive: false, ct);
+        var membership = team is null ? null
+            : await db.VanguardMemberships.FirstOrDefaultAsync(m => m.TeamId == team.Id && m.WorkerId == workerId && m.LeftAt == null, ct);
+        if (team is null || membership is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "You are not in a vanguard team.");
         }
-        var team = await db.VanguardTeams.AsNoTracking().FirstAsync(t => t.Id == membership.TeamId, ct);
         return await EndAsync(team, membership, MembershipEnd.Left, db, clock, ct);
     }
 
@@ -314,13 +321,15 @@ public static class VanguardTeamsApi
             return Refusals.Problem(ended);
         }
         await db.SaveChangesAsync(ct);
+        await db.Database.CommitTransactionAsync(ct);
         return TypedResults.NoContent();
     }
 
     internal static async Task<Results<Ok<VanguardTeamView>, NotFound, ValidationProblem, ProblemHttpResult>> HandOver(
         Guid id, TeamMemberRequest request, ClaimsPrincipal user, VolunteersDb db, PersonalDataProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var team = await db.VanguardTeams.FirstOrDefaultAsync(t => t.Id == id, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var team = await LockTeamAsync(db, id, exclusive: true, ct);
         if (team is null || !MayManage(user, team.CommunityId))
         {
             return TypedResults.NotFound();
@@ -348,7 +357,8 @@ public static class VanguardTeamsApi
     internal static async Task<Results<Ok<VanguardTeamView>, NotFound, ProblemHttpResult>> Dissolve(
         Guid id, ClaimsPrincipal user, VolunteersDb db, PersonalDataProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        var team = await db.VanguardTeams.FirstOrDefaultAsync(t => t.Id == id, ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var team = await LockTeamAsync(db, id, exclusive: true, ct);
         if (team is null || !MayManage(user, team.CommunityId))
         {
             return TypedResults.NotFound();
@@ -408,6 +418,19 @@ public static class VanguardTeamsApi
         return new TeamCandidate(workerId, found.PartyMember, found.Community, membership);
     }
 
+    /// <summary>
+    /// Reads the team under a row lock for the rest of the transaction: shared for joining and leaving (many at once),
+    /// exclusive for a hand-over or dissolution. So a join cannot land in a team being dissolved, and a member cannot
+    /// leave at the moment they are made leader (each sees the other's outcome).
+    /// </summary>
+    private static async Task<VanguardTeam?> LockTeamAsync(VolunteersDb db, Guid id, bool exclusive, CancellationToken ct)
+    {
+        var rows = exclusive
+            ? await db.VanguardTeams.FromSql($"SELECT *, xmin FROM vanguard_teams WHERE \"Id\" = {id} FOR UPDATE").ToListAsync(ct)
+            : await db.VanguardTeams.FromSql($"SELECT *, xmin FROM vanguard_teams WHERE \"Id\" = {id} FOR SHARE").ToListAsync(ct);
+        return rows.SingleOrDefault();
+    }
+
     private static bool MayManage(ClaimsPrincipal user, Guid communityId) =>
         user.IsInRole(PlatformRoles.OrgOfficer) || Access.MayActFor(user, communityId);
 
@@ -426,6 +449,7 @@ public static class VanguardTeamsApi
         try
         {
             await db.SaveChangesAsync(ct);
+            await db.Database.CommitTransactionAsync(ct);
             return null;
         }
         catch (DbUpdateConcurrencyException)
