@@ -111,11 +111,11 @@ public static class VanguardTeamsApi
         {
             return Refusals.Conflict("This community already has an active vanguard team.");
         }
-        var leader = request.LeaderId is { } leaderId ? await CandidateAsync(db, leaderId, ct) : null;
-        if (request.LeaderId is null)
+        if (request.LeaderId is not { } leaderId)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["leaderId"] = ["leaderId is required."] });
         }
+        var leader = await CandidateAsync(db, leaderId, ct);
         var formed = VanguardTeam.Form(request.Name, communityId, leader, clock.GetUtcNow());
         if (formed.Errors is not null)
         {
