@@ -37,8 +37,13 @@ public sealed class VanguardTeamsApiTests(LocalInfrastructure infrastructure) : 
         using var second = await PostAsync(Officer(), "/vanguard-teams", new { name = "第二队", communityId = community, leaderId = leader });
         await ProblemAssert.IsProblemAsync(second, HttpStatusCode.Conflict);
 
-        using var joined = await PostAsync(Worker(member), "/workers/me/vanguard-team", new { teamId = team.Id });
+        var key = Guid.NewGuid().ToString();
+        using var joined = await PostAsync(Worker(member), "/workers/me/vanguard-team", new { teamId = team.Id }, key);
         Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
+        // A phone retrying the same join on a bad network gets the same answer, not a conflict.
+        using var retried = await PostAsync(Worker(member), "/workers/me/vanguard-team", new { teamId = team.Id }, key);
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal((await ReadAsync<TeamMemberView>(joined)).JoinedAt, (await ReadAsync<TeamMemberView>(retried)).JoinedAt);
         using var again = await PostAsync(Worker(member), "/workers/me/vanguard-team", new { teamId = team.Id });
         await ProblemAssert.IsProblemAsync(again, HttpStatusCode.Conflict);
         using var fromElsewhere = await PostAsync(Worker(outsider), "/workers/me/vanguard-team", new { teamId = team.Id });

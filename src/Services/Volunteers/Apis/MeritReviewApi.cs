@@ -66,6 +66,7 @@ public static class MeritReviewApi
             .WithDescription("One score per reviewer per nomination; changeable until the month closes (then 409).");
         group.MapPost("/close", Close)
             .RequireRoles(reviewers)
+            .AcceptsIdempotencyKey()
             .WithName("CloseMeritMonth")
             .WithSummary("Close the month and pick the winners")
             .WithDescription("Per title the highest average score wins (as many winners as configured, one by default); ties go to more scores, then the earlier nomination, and each winner says which decided it. Nothing about the month changes afterwards (409).");

@@ -58,6 +58,7 @@ public static class VanguardTeamsApi
             .WithDescription("For the community's staff, officers, operators and the team's own members. includeFormer=true adds ended memberships (the team's history).");
         teams.MapPost("/{id:guid}/members", Add)
             .RequireRoles(managers)
+            .AcceptsIdempotencyKey()
             .WithName("AddVanguardTeamMember")
             .WithSummary("Put a worker on the team")
             .WithDescription("The worker must be reported in to the team's community and in no team (a worker is in one team at a time).");
@@ -79,6 +80,7 @@ public static class VanguardTeamsApi
 
         var mine = app.MapGroup("/workers/me").WithTags("Vanguard teams").RequireRoles(PlatformRoles.Worker);
         mine.MapPost("/vanguard-team", Join)
+            .AcceptsIdempotencyKey()
             .WithName("JoinVanguardTeam")
             .WithSummary("Join my community's vanguard team")
             .WithDescription("The worker must be reported in to the team's community and in no other team.");
