@@ -3,7 +3,7 @@
 # Tests start their own servers in fresh temporary folders and remove them afterwards.
 set -uo pipefail
 cd "$(dirname "$0")"
-bash scripts/prerequisites.sh || exit 1
+bash scripts/prerequisites.sh --for-tests || exit 1
 # The webhook tests also check signatures with the npm standardwebhooks package (a verifier no one here wrote).
 if ! command -v npm >/dev/null; then
   echo "prerequisites: installing nodejs and npm"
@@ -19,9 +19,10 @@ if [ "${PIPESTATUS[0]}" -ne 0 ]; then
   exit 1
 fi
 
-# One test project at a time: each starts its own servers, and the machine has two cores.
+# Two test projects at a time: each starts its own PostgreSQL and RabbitMQ (own ports, node name and folder), and
+# most of a test's time is spent waiting on them, so two keep the machine's two cores busy.
 # A hung test is reported with a dump rather than holding CI.
-dotnet test Platform.slnx -c Release --no-build -m:1 --blame-hang-timeout 5m -nologo 2>&1 | tee -a "$log"
+dotnet test Platform.slnx -c Release --no-build -m:2 --blame-hang-timeout 5m -nologo 2>&1 | tee -a "$log"
 status=${PIPESTATUS[0]}
 
 # One summary line per test assembly ("Passed!  - Failed: 0, Passed: 21, ..."); the runner may repeat one.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the platform needs on a fresh Debian machine that has only the .NET 10 SDK:
 # RabbitMQ and PostgreSQL as local servers when no container engine answers (the app host then runs them itself).
+# The tests always start local servers (in temporary folders), so `--for-tests` installs them whatever answers.
 set -euo pipefail
 
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (https://dot.net)." >&2; exit 1; }
@@ -19,7 +20,7 @@ if [ ! -x /usr/lib/chromium/chromium ] && ! command -v chromium >/dev/null; then
   fi
 fi
 
-if docker info >/dev/null 2>&1; then
+if [ "${1:-}" != "--for-tests" ] && docker info >/dev/null 2>&1; then
   echo "prerequisites: a container engine answers; RabbitMQ and PostgreSQL will run as containers."
   exit 0
 fi

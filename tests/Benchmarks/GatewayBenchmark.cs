@@ -1,5 +1,6 @@
 extern alias gateway;
 extern alias organizations;
+extern alias stations;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -26,13 +27,16 @@ public sealed record GatewayBenchmarkSettings
     /// machine's other load falls on both sides alike.</summary>
     public int SliceSeconds { get; init; } = 5;
     public int Rounds { get; init; } = 3;
+    /// <summary>Stations opened for the station-search case (the real city has 241; this is a large city's network).</summary>
+    public int Stations { get; init; } = 5_000;
 }
 
 /// <summary>
 /// Gateway overhead: the same authenticated request straight to a service and through the real gateway (its
 /// Program and YARP config, token validation, rate limiter with limits lifted, headers, request id), at the same
-/// offered load (the same number of connections, each sending its next request when the last answered). Two
-/// endpoints: organizations' <c>GET /communities/{id}</c> (a real PostgreSQL read) and a trivial authenticated one.
+/// offered load (the same number of connections, each sending its next request when the last answered). Three
+/// endpoints: the stations service's anonymous nearby search (its in-memory index), organizations'
+/// <c>GET /communities/{id}</c> (a real PostgreSQL read) and a trivial authenticated one.
 /// Everything runs in this process (as the tests do), so CPU per request covers service, gateway and driver alike;
 /// the difference between the two sides is the gateway's.
 /// </summary>
@@ -43,9 +47,10 @@ public static class GatewayBenchmark
         Log($"machine: {Machine.Describe()}");
         Log($"settings: {settings}; load average now {File.ReadAllText("/proc/loadavg").Trim()}");
         // The in-process hosts read their appsettings.json (the gateway's routes) from their project folders.
-        var root = RepositoryRoot();
+        var root = Repository.Root;
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_ORGANIZATIONS", Path.Combine(root, "src", "Services", "Organizations"));
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_GATEWAY", Path.Combine(root, "src", "Gateway"));
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_STATIONS", Path.Combine(root, "src", "Services", "Stations"));
         var infrastructure = new LocalInfrastructure();
         try
         {
@@ -53,8 +58,13 @@ public static class GatewayBenchmark
             await infrastructure.InitializeAsync().WaitAsync(TimeSpan.FromMinutes(2));
             await using var organizations = new ServiceFactory<organizations::Program>(infrastructure, "organizations");
             await organizations.StartAsync();
+            await using var stationsService = new ServiceFactory<stations::Program>(infrastructure, "stations", new Dictionary<string, string>
+            {
+                [stations::Platform.Stations.Domain.CheckInKey.Setting] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            });
+            await stationsService.StartAsync();
             await using var trivial = await TrivialService.StartAsync();
-            await using var gatewayHost = new BenchGateway(organizations.BaseAddress, trivial.Address);
+            await using var gatewayHost = new BenchGateway(organizations.BaseAddress, stationsService.BaseAddress, trivial.Address);
             var gatewayAddress = gatewayHost.Start();
 
             var token = TestTokens.For(PlatformRoles.OrgOfficer);
@@ -66,8 +76,12 @@ public static class GatewayBenchmark
             created.EnsureSuccessStatusCode();
             var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
+            var nearby = await SeedStationsAsync(stationsService, settings.Stations);
+
             var cases = new (string Name, Uri Direct, Uri Gateway)[]
             {
+                ($"anonymous station search GET /stations/nearby ({settings.Stations:N0} stations, 2 km, charging, open now)",
+                    new Uri(stationsService.BaseAddress, $"/stations/nearby?{nearby}"), new Uri(gatewayAddress, $"/api/stations/stations/nearby?{nearby}")),
                 ("database read GET /communities/{id}", new Uri(organizations.BaseAddress, $"/communities/{id}"), new Uri(gatewayAddress, $"/api/organizations/communities/{id}")),
                 ("trivial authenticated GET /ping", new Uri(trivial.Address, "/ping"), new Uri(gatewayAddress, "/api/bench/ping")),
                 // Attribution: how much of the gateway's share is its own token check and rate limiter.
@@ -147,17 +161,6 @@ public static class GatewayBenchmark
         return new Slice(all, seconds, cpu);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Directory.Packages.props")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException("Run from within the repository.");
-    }
 
     private static void Log(string message) => MessagingBenchmark.Log(message);
 
@@ -212,7 +215,49 @@ public static class GatewayBenchmark
     }
 
     /// <summary>The real gateway with its appsettings, plus a route to the trivial service, rate limits lifted.</summary>
-    private sealed class BenchGateway(Uri organizations, Uri trivial) : WebApplicationFactory<gateway::Program>
+    /// <summary>
+    /// Opens <paramref name="count"/> stations through the stations service's API (so its index is built the way it is
+    /// in service) around Langfang's centre, and returns a nearby query that finds some of them.
+    /// </summary>
+    private static async Task<string> SeedStationsAsync(ServiceFactory<stations::Program> service, int count)
+    {
+        var communityId = Guid.NewGuid();
+        await service.ScalarAsync<int>(
+            "INSERT INTO communities (\"Id\", \"Name\", \"District\", \"Street\", \"Latitude\", \"Longitude\", \"RegisteredAt\", \"AsOf\") " +
+            "VALUES (@id, '银河北路社区', '广阳区', '银河北路街道', 39.52, 116.70, now(), now()) RETURNING 1", ("id", communityId));
+        using var officer = service.CreateHttpClient(TestTokens.For(PlatformRoles.OrgOfficer));
+        var random = new Random(7);
+        var everyDay = Enum.GetValues<DayOfWeek>().Select(d => new { day = d.ToString().ToLowerInvariant(), opens = "00:00", closes = "24:00" }).ToArray();
+        string[][] kits = [["water", "charging", "rest"], ["water", "microwave"], ["charging", "toilet", "heating"], ["rest", "reading", "wi-fi"]];
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            double lat, lon;
+            lock (random)
+            {
+                // About 30 km x 30 km around the city centre: the density of a large city's station network.
+                (lat, lon) = (39.38 + random.NextDouble() * 0.27, 116.52 + random.NextDouble() * 0.35);
+            }
+            var body = new
+            {
+                name = $"红色驿站{i:D5}", hostType = "street-community", communityId, address = $"广阳区{i}号",
+                latitude = lat, longitude = lon, hours = new { weekly = everyDay, exceptions = Array.Empty<object>() },
+                amenities = kits[i % kits.Length],
+            };
+            using var response = await officer.PostAsJsonAsync("/stations", body, ct);
+            response.EnsureSuccessStatusCode();
+        });
+        Log($"opened {count:N0} stations through the API in {watch.Elapsed.TotalSeconds:0.0} s");
+        const string query = "latitude=39.5186&longitude=116.6946&radius=2000&amenities=charging&open=true";
+        // The index follows the database on its own schedule: measure once it holds the stations.
+        var found = await Eventually.Until(
+            async ct => (await officer.GetFromJsonAsync<JsonElement>($"/stations/nearby?{query}", ct)).GetProperty("items").GetArrayLength(),
+            n => n == 20, "the index holding the opened stations", TimeSpan.FromSeconds(60));
+        Log($"the query finds {found} stations (its limit)");
+        return query;
+    }
+
+    private sealed class BenchGateway(Uri organizations, Uri stations, Uri trivial) : WebApplicationFactory<gateway::Program>
     {
         public Uri Start()
         {
@@ -234,7 +279,8 @@ public static class GatewayBenchmark
             }
             builder.UseSetting("services:organizations:http:0", organizations.ToString().TrimEnd('/'));
             builder.UseSetting("services:bench:http:0", trivial.ToString().TrimEnd('/'));
-            foreach (var other in new[] { "volunteers", "stations", "training", "rights" })
+            builder.UseSetting("services:stations:http:0", stations.ToString().TrimEnd('/'));
+            foreach (var other in new[] { "volunteers", "training", "rights", "identity", "partners" })
             {
                 // Not part of the run; a closed local port keeps their health probes off DNS.
                 builder.UseSetting($"services:{other}:http:0", "http://127.0.0.1:9");

@@ -40,7 +40,7 @@ public static class WebhookBenchmark
         Console.WriteLine($"settings: {settings}");
         using var deadline = new CancellationTokenSource(settings.Deadline);
         // The service runs in this process; outside a test project its content root must be named.
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_PARTNERS", Path.Combine(RepositoryRoot(), "src", "Services", "Partners"));
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_PARTNERS", Path.Combine(Repository.Root, "src", "Services", "Partners"));
         var infrastructure = new LocalInfrastructure();
         await infrastructure.InitializeAsync().WaitAsync(TimeSpan.FromMinutes(2), deadline.Token);
         try
@@ -89,17 +89,6 @@ public static class WebhookBenchmark
         }
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Platform.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("Platform.slnx not found above " + AppContext.BaseDirectory);
-    }
 
     private static async Task PublishAsync(IBus bus, int count, int? rate, CancellationToken ct)
     {

@@ -94,6 +94,8 @@ public sealed partial class GatewayApiDocumentTests(GatewayFixture fixture) : IC
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Contains("\"url\":\"openapi/v1.json\"", html, StringComparison.Ordinal);
+        // "Try it" signs staff in with the public client identity actually has (a made-up client id fails the grant).
+        Assert.Contains("\"password\":{\"x-scalar-client-id\":\"platform-app\"", html, StringComparison.Ordinal);
         var policy = response.Headers.GetValues("Content-Security-Policy").Single();
         var nonce = NoncePattern().Match(policy).Groups[1].Value;
         Assert.False(string.IsNullOrEmpty(nonce), policy);

@@ -137,6 +137,46 @@ public abstract class CommunityDirectoryContract<TProgram>(LocalInfrastructure i
     }
 
     [Fact]
+    public async Task A_community_update_changes_the_copy_and_an_older_registration_arriving_later_does_not_undo_it()
+    {
+        var community = NewCommunity(UniqueDistrict(), "旧名社区");
+        await PublishAsync(community, NewId.NextGuid());
+        await WaitForAsync(community.CommunityId, community.Name);
+
+        var update = new CommunityUpdated(community.CommunityId, "新名社区", community.District, "新街道", 39.52, 116.70, community.RegisteredAt.AddDays(3));
+        await PublishAsync(update);
+        var view = await WaitForAsync(community.CommunityId, update.Name);
+        Assert.Equal((update.Street, update.Latitude, update.Longitude), (view.Street, view.Latitude, view.Longitude));
+
+        // The registration again under a new message id (a replay from the owner): older details, so no change.
+        var replayId = NewId.NextGuid();
+        await PublishAsync(community, replayId);
+        await Eventually.Until(
+            _ => Service.ScalarAsync<long>("SELECT count(*) FROM inbox_messages WHERE \"MessageId\" = @id", ("id", replayId)),
+            n => n == 1, "the replayed registration consumed");
+        Assert.Equal(update.Name, (await GetAsync(community.CommunityId)).Name);
+    }
+
+    [Fact]
+    public async Task An_update_that_overtakes_the_registration_creates_the_copy_and_the_registration_keeps_the_newer_details()
+    {
+        var community = NewCommunity(UniqueDistrict(), "原名社区");
+        var update = new CommunityUpdated(community.CommunityId, "更名社区", community.District, "新街道", 39.53, 116.71, community.RegisteredAt.AddHours(1));
+
+        await PublishAsync(update);
+        await WaitForAsync(community.CommunityId, update.Name);
+        var registrationId = NewId.NextGuid();
+        await PublishAsync(community, registrationId);
+        await Eventually.Until(
+            _ => Service.ScalarAsync<long>("SELECT count(*) FROM inbox_messages WHERE \"MessageId\" = @id", ("id", registrationId)),
+            n => n == 1, "the late registration consumed");
+
+        var view = await GetAsync(community.CommunityId);
+        Assert.Equal((update.Name, update.Street, update.Latitude), (view.Name, view.Street, view.Latitude));
+        Assert.Equal(1L, await Service.ScalarAsync<long>("SELECT count(*) FROM communities WHERE \"Id\" = @id", ("id", community.CommunityId)));
+    }
+
+    [Fact]
     public async Task Lists_are_paged_in_name_order_and_filtered_by_district()
     {
         var district = UniqueDistrict();
@@ -204,6 +244,13 @@ public abstract class CommunityDirectoryContract<TProgram>(LocalInfrastructure i
         var bus = Service.Services.GetRequiredService<IBus>();
         using var timeout = new CancellationTokenSource(ServiceFactory<TProgram>.BusTimeout);
         await bus.Publish(message, context => context.MessageId = messageId, timeout.Token);
+    }
+
+    private async Task PublishAsync(CommunityUpdated message)
+    {
+        var bus = Service.Services.GetRequiredService<IBus>();
+        using var timeout = new CancellationTokenSource(ServiceFactory<TProgram>.BusTimeout);
+        await bus.Publish(message, timeout.Token);
     }
 
     private async Task<Page<CommunityView>> ListAsync(string query, CancellationToken cancellationToken)

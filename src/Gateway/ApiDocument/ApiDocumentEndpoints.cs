@@ -24,7 +24,8 @@ public static class ApiDocumentEndpoints
             .AllowAnonymous()
             .RequireRateLimiting(GatewayRateLimits.AnonymousRead);
 
-        var docsClientId = app.ServiceProvider.GetRequiredService<IConfiguration>()["Platform:ApiDocument:DocsClientId"] ?? "api-docs";
+        // The page signs staff in as the platform's public app client (password grant, no secret), as the apps do.
+        var docsClientId = app.ServiceProvider.GetRequiredService<IConfiguration>()["Platform:ApiDocument:DocsClientId"] ?? "platform-app";
         app.MapScalarApiReference(SecurityHeaders.DocsPath, (options, context) => options
                 .WithTitle("City gig-worker platform API")
                 .WithOpenApiRoutePattern(DocumentPath)

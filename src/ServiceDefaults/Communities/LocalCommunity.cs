@@ -21,6 +21,9 @@ public sealed class LocalCommunity
     public double Longitude { get; private set; }
     public DateTimeOffset RegisteredAt { get; private set; }
 
+    /// <summary>When the details held here were true at the owner: events older than this change nothing.</summary>
+    public DateTimeOffset AsOf { get; private set; }
+
     private LocalCommunity() { }
 
     public static LocalCommunity From(CommunityRegistered e) => new()
@@ -32,16 +35,44 @@ public sealed class LocalCommunity
         Latitude = e.Latitude,
         Longitude = e.Longitude,
         RegisteredAt = e.RegisteredAt,
+        AsOf = e.RegisteredAt,
+    };
+
+    /// <summary>An update that overtook the registration on the broker: the copy starts from the newer details.</summary>
+    public static LocalCommunity From(CommunityUpdated e) => new()
+    {
+        Id = e.CommunityId,
+        Name = e.Name,
+        District = e.District,
+        Street = e.Street,
+        Latitude = e.Latitude,
+        Longitude = e.Longitude,
+        RegisteredAt = e.UpdatedAt,
+        AsOf = e.UpdatedAt,
     };
 
     public void Apply(CommunityRegistered e)
     {
-        Name = e.Name;
-        District = e.District;
-        Street = e.Street;
-        Latitude = e.Latitude;
-        Longitude = e.Longitude;
+        // The registration is the first fact: it fixes the registration time even when an update got here first.
         RegisteredAt = e.RegisteredAt;
+        Take(e.Name, e.District, e.Street, e.Latitude, e.Longitude, e.RegisteredAt);
+    }
+
+    public void Apply(CommunityUpdated e) => Take(e.Name, e.District, e.Street, e.Latitude, e.Longitude, e.UpdatedAt);
+
+    private void Take(string name, string district, string street, double latitude, double longitude, DateTimeOffset asOf)
+    {
+        // Events may arrive in any order and more than once: only details newer than the ones held replace them.
+        if (asOf < AsOf)
+        {
+            return;
+        }
+        Name = name;
+        District = district;
+        Street = street;
+        Latitude = latitude;
+        Longitude = longitude;
+        AsOf = asOf;
     }
 }
 
@@ -72,6 +103,7 @@ public static class LocalCommunityModel
     public static void AddCommunityDirectory<TDb>(this IBusRegistrationConfigurator bus, string serviceName) where TDb : DbContext
     {
         bus.AddConsumer<CommunityDirectoryConsumer<TDb>>().Endpoint(e => e.Name = $"{serviceName}-community-directory");
+        bus.AddConsumer<CommunityDirectoryUpdateConsumer<TDb>>().Endpoint(e => e.Name = $"{serviceName}-community-directory-updates");
         bus.AddScoped(sp => new CommunityDirectory(sp.GetRequiredService<TDb>()));
     }
 }
@@ -94,9 +126,34 @@ public sealed class CommunityDirectoryConsumer<TDb>(TDb db, MessagingTelemetry t
         {
             existing.Apply(message);
         }
-        CommunityCopied(logger, message.CommunityId, null);
+        CommunityDirectoryLog.Copied(logger, message.CommunityId, null);
     }
+}
 
-    private static readonly Action<ILogger, Guid, Exception?> CommunityCopied =
-        LoggerMessage.Define<Guid>(LogLevel.Information, new EventId(1, nameof(CommunityCopied)), "Community {CommunityId} copied into the local directory");
+/// <summary>Brings the local copy up to date when a community's name, street or location changes.</summary>
+public sealed class CommunityDirectoryUpdateConsumer<TDb>(TDb db, MessagingTelemetry telemetry, ILogger<CommunityDirectoryUpdateConsumer<TDb>> logger)
+    : IdempotentConsumer<CommunityUpdated, TDb>(db, telemetry, logger)
+    where TDb : DbContext
+{
+    protected override string ConsumerName => "community-directory-updates";
+
+    protected override async Task HandleAsync(CommunityUpdated message, ConsumeContext<CommunityUpdated> context, CancellationToken cancellationToken)
+    {
+        var existing = await Db.Set<LocalCommunity>().FindAsync([message.CommunityId], cancellationToken);
+        if (existing is null)
+        {
+            Db.Set<LocalCommunity>().Add(LocalCommunity.From(message));
+        }
+        else
+        {
+            existing.Apply(message);
+        }
+        CommunityDirectoryLog.Copied(logger, message.CommunityId, null);
+    }
+}
+
+internal static class CommunityDirectoryLog
+{
+    public static readonly Action<ILogger, Guid, Exception?> Copied =
+        LoggerMessage.Define<Guid>(LogLevel.Information, new EventId(1, "CommunityCopied"), "Community {CommunityId} copied into the local directory");
 }

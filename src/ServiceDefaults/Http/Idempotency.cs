@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -6,6 +7,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.ServiceDefaults.Http;
 
@@ -13,10 +15,14 @@ namespace Platform.ServiceDefaults.Http;
 public sealed class IdempotentRequest
 {
     public string Key { get; init; } = "";
-    /// <summary>Method and path the key was used on; the same key on another endpoint is a different request.</summary>
+    /// <summary>
+    /// Method, path and caller the key was used by; the same key on another endpoint, or from another caller, is a
+    /// different request (one caller never receives the answer given to another).
+    /// </summary>
     public string Scope { get; init; } = "";
     public int StatusCode { get; init; }
     public string? Location { get; init; }
+    /// <summary>The answer's JSON; encrypted where the service protects personal data, since answers may carry it.</summary>
     public string? Body { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
 }
@@ -61,13 +67,14 @@ public static class Idempotency
             }
 
             var db = http.RequestServices.GetRequiredService<IdempotencyStore>().Db;
-            var scope = $"{http.Request.Method} {http.Request.Path}";
+            var scope = ScopeOf(http);
+            var protector = http.RequestServices.GetService<PersonalDataProtector>();
             var earlier = await db.Set<IdempotentRequest>().AsNoTracking()
                 .FirstOrDefaultAsync(r => r.Key == key && r.Scope == scope, http.RequestAborted);
             if (earlier is not null)
             {
                 http.Response.Headers["Idempotent-Replayed"] = "true";
-                return new ReplayedResult(earlier);
+                return new ReplayedResult(earlier, protector);
             }
 
             var result = await next(context);
@@ -83,7 +90,7 @@ public static class Idempotency
                     Scope = scope,
                     StatusCode = ok.StatusCode ?? 200,
                     Location = LocationOf(answer),
-                    Body = value is null ? null : JsonSerializer.Serialize(value, value.GetType(), JsonOptions(http)),
+                    Body = value is null ? null : Seal(JsonSerializer.Serialize(value, value.GetType(), JsonOptions(http)), protector),
                     CreatedAt = DateTimeOffset.UtcNow,
                 });
                 try
@@ -100,6 +107,15 @@ public static class Idempotency
         return builder;
     }
 
+    private static string ScopeOf(HttpContext http)
+    {
+        var user = http.User;
+        var caller = user.FindFirstValue(PlatformClaims.Subject) ?? user.FindFirstValue("client_id") ?? "anonymous";
+        return $"{http.Request.Method} {http.Request.Path} {caller}";
+    }
+
+    private static string Seal(string body, PersonalDataProtector? protector) => protector is null ? body : protector.Protect(body);
+
     // Created<T> and Accepted<T> expose Location; they share no interface for it.
     private static string? LocationOf(object result) =>
         result.GetType().GetProperty("Location")?.GetValue(result) as string;
@@ -108,7 +124,7 @@ public static class Idempotency
         http.RequestServices.GetService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()?.Value.SerializerOptions
         ?? PlatformJson.Options;
 
-    private sealed class ReplayedResult(IdempotentRequest earlier) : IResult
+    private sealed class ReplayedResult(IdempotentRequest earlier, PersonalDataProtector? protector) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -120,7 +136,8 @@ public static class Idempotency
             if (earlier.Body is not null)
             {
                 httpContext.Response.ContentType = "application/json; charset=utf-8";
-                await httpContext.Response.WriteAsync(earlier.Body, httpContext.RequestAborted);
+                var body = protector is null ? earlier.Body : protector.Unprotect(earlier.Body);
+                await httpContext.Response.WriteAsync(body, httpContext.RequestAborted);
             }
         }
     }

@@ -20,6 +20,7 @@ builder.AddMessaging<VolunteersDb>(bus =>
 builder.AddPersonalDataProtection();
 builder.Services.AddOptions<HazardIntakeOptions>().BindConfiguration("Volunteers:Hazards");
 builder.Services.AddScoped<HazardIntake>();
+builder.Services.AddOptions<MeritReviewOptions>().BindConfiguration("Volunteers:MeritReview");
 builder.Services.AddSingleton<VolunteersTelemetry>();
 
 var app = builder.Build();
@@ -31,6 +32,10 @@ app.MapReportInsApi();
 app.MapHazardReportsApi();
 app.MapHazardRoutesApi();
 app.MapOpen311Api();
+app.MapVanguardTeamsApi();
+app.MapServiceLogsApi();
+app.MapServiceHoursApi();
+app.MapMeritReviewApi();
 app.MapStatsApi();
 
 app.Run();

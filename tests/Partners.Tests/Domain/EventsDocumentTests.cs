@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using Platform.Contracts;
 using Platform.Partners.Domain;
+using Platform.TestSupport;
 
 namespace Platform.Partners.Tests.Domain;
 
@@ -18,7 +19,7 @@ public sealed class EventsDocumentTests
     [Fact]
     public void The_committed_events_document_matches_the_contracts()
     {
-        var path = Path.Combine(RepositoryRoot(), "docs", "events.md");
+        var path = Path.Combine(Repository.Root, "docs", "events.md");
         var generated = Generate();
         if (Environment.GetEnvironmentVariable("UPDATE_EVENTS_DOC") == "1")
         {
@@ -105,17 +106,6 @@ public sealed class EventsDocumentTests
     private static string Clean(string text) =>
         string.Join(' ', text.Split((char[])['\n', '\r', ' '], StringSplitOptions.RemoveEmptyEntries)).Replace("|", "\\|", StringComparison.Ordinal);
 
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Platform.slnx")))
-            {
-                return directory.FullName;
-            }
-        }
-        throw new InvalidOperationException("Platform.slnx not found above " + AppContext.BaseDirectory);
-    }
 
     private const string Intro = """
         # Public events

@@ -63,7 +63,8 @@ public abstract class VolunteersApiTest(LocalInfrastructure infrastructure) : IA
     protected HttpClient Worker(Guid workerId) => ClientWith(TestTokens.ForWorker(workerId));
     protected HttpClient Staff(params Guid[] communities) =>
         ClientWith(TestTokens.For(PlatformRoles.CommunityStaff, null, [.. communities.Select(c => (PlatformClaims.Community, c.ToString()))]));
-    protected HttpClient Officer() => ClientWith(TestTokens.For(PlatformRoles.OrgOfficer));
+    protected HttpClient Officer(Guid? subject = null) => ClientWith(TestTokens.For(PlatformRoles.OrgOfficer, subject));
+    protected HttpClient Supervisor(Guid? subject = null) => ClientWith(TestTokens.For(PlatformRoles.Supervisor, subject));
     protected HttpClient Operator() => ClientWith(TestTokens.For(PlatformRoles.Operator));
     protected HttpClient Agency(string department) => ClientWith(TestTokens.For(PlatformRoles.PartnerAgency, null, (PlatformClaims.ClientId, department)));
     protected HttpClient Anonymous() => ClientWith(null);
@@ -118,10 +119,10 @@ public abstract class VolunteersApiTest(LocalInfrastructure infrastructure) : IA
     }
 
     /// <summary>A worker registered and reported in to <paramref name="communityId"/>, confirmed by its staff.</summary>
-    protected async Task<Guid> WorkerServingInAsync(Guid communityId, Guid enterpriseId)
+    protected async Task<Guid> WorkerServingInAsync(Guid communityId, Guid enterpriseId, bool partyMember = false)
     {
         var workerId = Guid.NewGuid();
-        await RegisterWorkerAsync(workerId, enterpriseId);
+        await RegisterWorkerAsync(workerId, enterpriseId, partyMember: partyMember);
         using var requested = await PostAsync(Worker(workerId), "/workers/me/report-ins", new { communityId });
         var reportIn = await ReadAsync<ReportInView>(requested);
         using var confirmed = await Staff(communityId).PostAsync(new Uri($"/report-ins/{reportIn.Id}/confirm", UriKind.Relative), null);
@@ -141,6 +142,12 @@ public abstract class VolunteersApiTest(LocalInfrastructure infrastructure) : IA
 
     protected static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object body, string? idempotencyKey = null) =>
         PostRawAsync(client, path, JsonSerializer.Serialize(body, JsonSerializerOptions.Web), idempotencyKey: idempotencyKey);
+
+    protected static Task<HttpResponseMessage> PostEmptyAsync(HttpClient client, string path) =>
+        client.PostAsync(new Uri(path, UriKind.Relative), null);
+
+    protected static Task<HttpResponseMessage> DeleteAsync(HttpClient client, string path) =>
+        client.DeleteAsync(new Uri(path, UriKind.Relative));
 
     protected static Task<HttpResponseMessage> PutAsync(HttpClient client, string path, object body) =>
         client.PutAsync(new Uri(path, UriKind.Relative), new StringContent(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json"));

@@ -20,6 +20,10 @@ public sealed record VolunteerStats(
     IReadOnlyDictionary<string, long> HazardsByStatus,
     IReadOnlyDictionary<string, long> HazardsByDepartment,
     double? MedianHoursToClose,
+    long Volunteers,
+    long VanguardTeams,
+    decimal ServiceHours,
+    IReadOnlyDictionary<string, decimal> ServiceHoursByKind,
     DateTimeOffset? From,
     DateTimeOffset? To);
 
@@ -31,7 +35,7 @@ public static class StatsApi
             .WithTags("Statistics")
             .WithName("VolunteerStats")
             .WithSummary("Who serves where, and what happened to hazard reports")
-            .WithDescription("Workers by occupation and community (active report-ins), report-ins by status, hazards by category, status and department, and the median time from report to close. from/to (ISO 8601) narrow the hazards to those reported in the period.");
+            .WithDescription("Workers by occupation and community (active report-ins), report-ins by status, hazards by category, status and department, the median time from report to close, volunteers (current vanguard team members), active vanguard teams, and confirmed service hours (in all and by kind). from/to (ISO 8601) narrow the hazards to those reported in the period and the service hours to service on those (local) days.");
 
     internal static async Task<Results<Ok<VolunteerStats>, ValidationProblem>> Get(
         VolunteersDb db, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
@@ -70,6 +74,12 @@ public static class StatsApi
         var byDepartment = await hazards.GroupBy(r => r.Department).Select(g => new { g.Key, Count = g.LongCount() }).ToListAsync(ct);
         var median = await MedianHoursToCloseAsync(db, from, to, ct);
 
+        var volunteers = await db.VanguardMemberships.LongCountAsync(m => m.LeftAt == null, ct);
+        var teams = await db.VanguardTeams.LongCountAsync(t => t.DissolvedAt == null, ct);
+        var hoursByKind = await ServiceLogsApi.InPeriod(db.ServiceLogs.Where(l => l.Status == ServiceLogStatus.Confirmed),
+                from is { } hf ? CityCalendar.DateOf(hf) : null, to is { } ht ? CityCalendar.DateOf(ht) : null)
+            .GroupBy(l => l.Kind).Select(g => new { g.Key, Hours = g.Sum(l => l.Hours) }).ToListAsync(ct);
+
         return TypedResults.Ok(new VolunteerStats(
             workers, partyMembers,
             byOccupation.ToDictionary(x => KebabEnum.Name(x.Key), x => x.Count),
@@ -79,7 +89,9 @@ public static class StatsApi
             byCategory.ToDictionary(x => KebabEnum.Name(x.Key), x => x.Count),
             byStatus.ToDictionary(x => KebabEnum.Name(x.Key), x => x.Count),
             byDepartment.ToDictionary(x => x.Key, x => x.Count),
-            median, from, to));
+            median,
+            volunteers, teams, hoursByKind.Sum(x => x.Hours), hoursByKind.ToDictionary(x => KebabEnum.Name(x.Key), x => x.Hours),
+            from, to));
     }
 
     private static async Task<double?> MedianHoursToCloseAsync(VolunteersDb db, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)

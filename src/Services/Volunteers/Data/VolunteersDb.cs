@@ -18,6 +18,12 @@ public sealed class VolunteersDb(DbContextOptions<VolunteersDb> options) : DbCon
     public DbSet<HazardSubmission> HazardSubmissions => Set<HazardSubmission>();
     public DbSet<HazardPhoto> HazardPhotos => Set<HazardPhoto>();
     public DbSet<HazardRoute> HazardRoutes => Set<HazardRoute>();
+    public DbSet<VanguardTeam> VanguardTeams => Set<VanguardTeam>();
+    public DbSet<VanguardMembership> VanguardMemberships => Set<VanguardMembership>();
+    public DbSet<ServiceLog> ServiceLogs => Set<ServiceLog>();
+    public DbSet<MeritMonth> MeritMonths => Set<MeritMonth>();
+    public DbSet<MeritNomination> MeritNominations => Set<MeritNomination>();
+    public DbSet<MeritScore> MeritScores => Set<MeritScore>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -116,6 +122,69 @@ public sealed class VolunteersDb(DbContextOptions<VolunteersDb> options) : DbCon
             // The city-wide rules every installation starts with; officers change them through the API.
             var seeded = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
             e.HasData(HazardCategoryInfo.All.Select(c => HazardRoute.CityWide(c.Category, c.DefaultDepartment, seeded)));
+        });
+        modelBuilder.Entity<VanguardTeam>(e =>
+        {
+            e.ToTable("vanguard_teams");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Name).HasMaxLength(VanguardTeam.NameMaxLength);
+            e.Property(x => x.Version).IsRowVersion();
+            e.Ignore(x => x.IsActive);
+            // One active team per community, also when two staff form one at the same moment.
+            e.HasIndex(x => x.CommunityId).IsUnique().HasFilter("\"DissolvedAt\" IS NULL").HasDatabaseName("ix_vanguard_teams_one_active_per_community");
+        });
+        modelBuilder.Entity<VanguardMembership>(e =>
+        {
+            e.ToTable("vanguard_memberships");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.EndedBy).HasConversion<string>().HasMaxLength(20);
+            e.Ignore(x => x.IsCurrent);
+            e.HasOne<VanguardTeam>().WithMany().HasForeignKey(x => x.TeamId);
+            // A worker is in at most one team at a time: two concurrent joins cannot both succeed.
+            e.HasIndex(x => x.WorkerId).IsUnique().HasFilter("\"LeftAt\" IS NULL").HasDatabaseName("ix_vanguard_memberships_one_current_team");
+            e.HasIndex(x => new { x.TeamId, x.LeftAt });
+            e.HasIndex(x => new { x.WorkerId, x.JoinedAt });
+        });
+        modelBuilder.Entity<ServiceLog>(e =>
+        {
+            e.ToTable("service_logs");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(30);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(x => x.Hours).HasPrecision(4, 2);
+            e.Property(x => x.NoteCipher).HasMaxLength(1000);
+            e.Property(x => x.DeclineReason).HasMaxLength(ServiceLog.ReasonMaxLength);
+            e.Property(x => x.Version).IsRowVersion();
+            e.HasIndex(x => new { x.WorkerId, x.ServedOn });
+            e.HasIndex(x => new { x.CommunityId, x.Status, x.ServedOn });
+            e.HasIndex(x => new { x.Status, x.ServedOn });
+        });
+        modelBuilder.Entity<MeritMonth>(e =>
+        {
+            e.ToTable("merit_months");
+            e.Property(x => x.Id).HasMaxLength(7);
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(10);
+        });
+        modelBuilder.Entity<MeritNomination>(e =>
+        {
+            e.ToTable("merit_nominations");
+            e.Property(x => x.Id).ValueGeneratedNever();
+            e.Property(x => x.Month).HasMaxLength(7);
+            e.Property(x => x.Title).HasConversion<string>().HasMaxLength(40);
+            e.Property(x => x.Reason).HasMaxLength(MeritNomination.ReasonMaxLength);
+            e.Property(x => x.AverageScore).HasPrecision(5, 2);
+            e.Property(x => x.Margin).HasConversion<string>().HasMaxLength(30);
+            e.HasOne<MeritMonth>().WithMany().HasForeignKey(x => x.Month);
+            // One nomination per worker, title and month: so a worker wins a title at most once a month.
+            e.HasIndex(x => new { x.Month, x.Title, x.WorkerId }).IsUnique();
+            e.HasIndex(x => new { x.Won, x.Month });
+        });
+        modelBuilder.Entity<MeritScore>(e =>
+        {
+            e.ToTable("merit_scores");
+            // One score per reviewer per nomination.
+            e.HasKey(x => new { x.NominationId, x.ReviewerId });
+            e.HasOne<MeritNomination>().WithMany().HasForeignKey(x => x.NominationId);
         });
     }
 }

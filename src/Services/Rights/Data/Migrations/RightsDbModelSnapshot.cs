@@ -354,6 +354,9 @@ namespace Platform.Rights.Data.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset>("AsOf")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("District")
                         .IsRequired()
                         .HasMaxLength(50)

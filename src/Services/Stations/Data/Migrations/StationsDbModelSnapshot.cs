@@ -29,6 +29,9 @@ namespace Platform.Stations.Data.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset>("AsOf")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("District")
                         .IsRequired()
                         .HasMaxLength(50)

@@ -27,6 +27,9 @@ namespace Platform.Volunteers.Data.Migrations
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset>("AsOf")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("District")
                         .IsRequired()
                         .HasMaxLength(50)
@@ -411,6 +414,106 @@ namespace Platform.Volunteers.Data.Migrations
                     b.ToTable("enterprises", (string)null);
                 });
 
+            modelBuilder.Entity("Platform.Volunteers.Domain.MeritMonth", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("ClosedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("merit_months", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Volunteers.Domain.MeritNomination", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<decimal?>("AverageScore")
+                        .HasPrecision(5, 2)
+                        .HasColumnType("numeric(5,2)");
+
+                    b.Property<string>("Margin")
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<string>("Month")
+                        .IsRequired()
+                        .HasMaxLength(7)
+                        .HasColumnType("character varying(7)");
+
+                    b.Property<DateTimeOffset>("NominatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("NominatedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<int?>("Place")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<int?>("ScoreCount")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<bool>("Won")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("WorkerId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Won", "Month");
+
+                    b.HasIndex("Month", "Title", "WorkerId")
+                        .IsUnique();
+
+                    b.ToTable("merit_nominations", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Volunteers.Domain.MeritScore", b =>
+                {
+                    b.Property<Guid>("NominationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ReviewerId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Score")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("ScoredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("NominationId", "ReviewerId");
+
+                    b.ToTable("merit_scores", (string)null);
+                });
+
             modelBuilder.Entity("Platform.Volunteers.Domain.ReportIn", b =>
                 {
                     b.Property<Guid>("Id")
@@ -458,6 +561,150 @@ namespace Platform.Volunteers.Data.Migrations
                     b.HasIndex("WorkerId", "Status");
 
                     b.ToTable("report_ins", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Volunteers.Domain.ServiceLog", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedBy")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DeclineReason")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<decimal>("Hours")
+                        .HasPrecision(4, 2)
+                        .HasColumnType("numeric(4,2)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<DateTimeOffset>("LoggedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("NoteCipher")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<DateOnly>("ServedOn")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.Property<Guid>("WorkerId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Status", "ServedOn");
+
+                    b.HasIndex("WorkerId", "ServedOn");
+
+                    b.HasIndex("CommunityId", "Status", "ServedOn");
+
+                    b.ToTable("service_logs", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Volunteers.Domain.VanguardMembership", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("EndedBy")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("JoinedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly>("JoinedOn")
+                        .HasColumnType("date");
+
+                    b.Property<DateTimeOffset?>("LeftAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateOnly?>("LeftOn")
+                        .HasColumnType("date");
+
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("WorkerId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("WorkerId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_vanguard_memberships_one_current_team")
+                        .HasFilter("\"LeftAt\" IS NULL");
+
+                    b.HasIndex("TeamId", "LeftAt");
+
+                    b.HasIndex("WorkerId", "JoinedAt");
+
+                    b.ToTable("vanguard_memberships", (string)null);
+                });
+
+            modelBuilder.Entity("Platform.Volunteers.Domain.VanguardTeam", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("CommunityId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("DissolvedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("FormedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("LeaderId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("LeaderSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<uint>("Version")
+                        .IsConcurrencyToken()
+                        .ValueGeneratedOnAddOrUpdate()
+                        .HasColumnType("xid")
+                        .HasColumnName("xmin");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CommunityId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_vanguard_teams_one_active_per_community")
+                        .HasFilter("\"DissolvedAt\" IS NULL");
+
+                    b.ToTable("vanguard_teams", (string)null);
                 });
 
             modelBuilder.Entity("Platform.Volunteers.Domain.Worker", b =>
@@ -541,6 +788,33 @@ namespace Platform.Volunteers.Data.Migrations
                     b.HasOne("Platform.Volunteers.Domain.HazardReport", null)
                         .WithMany()
                         .HasForeignKey("ReportId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Platform.Volunteers.Domain.MeritNomination", b =>
+                {
+                    b.HasOne("Platform.Volunteers.Domain.MeritMonth", null)
+                        .WithMany()
+                        .HasForeignKey("Month")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Platform.Volunteers.Domain.MeritScore", b =>
+                {
+                    b.HasOne("Platform.Volunteers.Domain.MeritNomination", null)
+                        .WithMany()
+                        .HasForeignKey("NominationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Platform.Volunteers.Domain.VanguardMembership", b =>
+                {
+                    b.HasOne("Platform.Volunteers.Domain.VanguardTeam", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -1,0 +1,428 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.IdentityModel.Tokens;
+using Platform.ServiceDefaults.Security;
+using Platform.TestSupport;
+
+namespace Platform.Benchmarks;
+
+public sealed record EdgeBenchmarkSettings
+{
+    public int Connections { get; init; } = 16;
+    public int WarmupSeconds { get; init; } = 3;
+    public int SliceSeconds { get; init; } = 5;
+    public int Rounds { get; init; } = 3;
+    public int Stations { get; init; } = 5_000;
+}
+
+/// <summary>
+/// The gateway as it runs in production: the stations service and the gateway each in their own process (their built
+/// Release assemblies, Production environment), loaded by wrk, a load tool that is not .NET. The same requests go
+/// straight to the service and through the gateway, in alternating slices. CPU per request is read from /proc for
+/// each process, so the gateway's cost is its own process's, not an estimate.
+/// </summary>
+public static partial class EdgeBenchmark
+{
+    private const string Nearby = "/stations/nearby?latitude=39.5186&longitude=116.6946&radius=2000&amenities=charging&open=true";
+
+    public static async Task<int> RunAsync(EdgeBenchmarkSettings settings)
+    {
+        Log($"machine: {Machine.Describe()}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        Log($"settings: {settings}");
+        var wrk = FindWrk();
+        var stationsDll = Built("src/Services/Stations", "Stations.dll");
+        var gatewayDll = Built("src/Gateway", "Gateway.dll");
+        var infrastructure = new LocalInfrastructure();
+        await infrastructure.InitializeAsync().WaitAsync(TimeSpan.FromMinutes(2));
+        await using var keys = await KeysServer.StartAsync();
+        var stationsPort = FreePort();
+        var gatewayPort = FreePort();
+        var common = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Platform__Auth__Issuer"] = TestTokens.Issuer,
+            ["Platform__Auth__KeysAddress"] = keys.Address,
+        };
+        Service? stations = null;
+        Service? gateway = null;
+        try
+        {
+            stations = Service.Start("stations", stationsDll, stationsPort, new Dictionary<string, string>(common)
+            {
+                ["ConnectionStrings__stations-db"] = infrastructure.PostgresConnectionString("stations_edge"),
+                ["ConnectionStrings__rabbitmq"] = infrastructure.RabbitMqConnectionString,
+                ["Platform__Stations__CheckInKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+                ["Platform__PersonalData__Key"] = PersonalDataProtector.NewKey(),
+            });
+            var gatewaySettings = new Dictionary<string, string>(common)
+            {
+                ["services__stations__http__0"] = $"http://127.0.0.1:{stationsPort}",
+            };
+            foreach (var policy in new[] { "per-client", "anonymous-read", "public-write", "sign-in", "one-time-code" })
+            {
+                gatewaySettings[$"Platform__RateLimits__{policy}__PermitLimit"] = int.MaxValue.ToString(CultureInfo.InvariantCulture);
+            }
+            foreach (var other in new[] { "organizations", "volunteers", "training", "rights", "identity", "partners" })
+            {
+                // Not part of the run: a closed local port, and no health probes to it.
+                gatewaySettings[$"services__{other}__http__0"] = "http://127.0.0.1:9";
+                gatewaySettings[$"ReverseProxy__Clusters__{other}__HealthCheck__Active__Enabled"] = "false";
+            }
+            gateway = Service.Start("gateway", gatewayDll, gatewayPort, gatewaySettings);
+            await stations.WaitAliveAsync();
+            await gateway.WaitAliveAsync();
+            Log("stations service and gateway alive (own processes, Production)");
+
+            var direct = new Uri($"http://127.0.0.1:{stationsPort}");
+            var through = new Uri($"http://127.0.0.1:{gatewayPort}/api/stations");
+            var officer = TestTokens.For(PlatformRoles.OrgOfficer);
+            var stationId = await SeedStationsAsync(direct, infrastructure.PostgresConnectionString("stations_edge"), officer, settings.Stations);
+            await WaitThroughGatewayAsync(through, stationId);
+
+            var cases = new (string Name, string Path, string? Token)[]
+            {
+                ($"anonymous nearby search GET {Nearby} ({settings.Stations:N0} stations)", Nearby, null),
+                ("authenticated station read GET /stations/{id} (PostgreSQL)", $"/stations/{stationId}", officer),
+            };
+            foreach (var (name, path, token) in cases)
+            {
+                Log($"{name}: wrk, {settings.Connections} connections, {settings.Rounds} x {settings.SliceSeconds} s per side, alternating");
+                await RunWrkAsync(wrk, new Uri(direct + path.TrimStart('/')), token, settings.Connections, settings.WarmupSeconds);
+                await RunWrkAsync(wrk, new Uri(through + "/" + path.TrimStart('/')), token, settings.Connections, settings.WarmupSeconds);
+                var directSlices = new List<Slice>();
+                var gatewaySlices = new List<Slice>();
+                for (var round = 0; round < settings.Rounds; round++)
+                {
+                    directSlices.Add(await MeasureAsync(wrk, new Uri(direct + path.TrimStart('/')), token, settings, stations, gateway));
+                    gatewaySlices.Add(await MeasureAsync(wrk, new Uri(through + "/" + path.TrimStart('/')), token, settings, stations, gateway));
+                }
+                var d = Slice.Combine(directSlices);
+                var g = Slice.Combine(gatewaySlices);
+                Log($"  direct : {d.RequestsPerSecond,8:N0} req/s, p50 {d.P50:0.00} ms, p99 {d.P99:0.00} ms; stations CPU {d.ServiceCpuUs:0} us/request");
+                Log($"  gateway: {g.RequestsPerSecond,8:N0} req/s, p50 {g.P50:0.00} ms, p99 {g.P99:0.00} ms; stations CPU {g.ServiceCpuUs:0} us/request, gateway CPU {g.GatewayCpuUs:0} us/request");
+                Log($"  ratio {g.RequestsPerSecond / d.RequestsPerSecond:0.00} of direct throughput; p50 +{g.P50 - d.P50:0.00} ms, p99 +{g.P99 - d.P99:0.00} ms");
+            }
+            Log($"load average after {File.ReadAllText("/proc/loadavg").Trim()}");
+            return 0;
+        }
+        finally
+        {
+            gateway?.Dispose();
+            stations?.Dispose();
+            await infrastructure.DisposeAsync();
+        }
+    }
+
+    private static async Task<Guid> SeedStationsAsync(Uri service, string database, string token, int count)
+    {
+        using var client = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
+        var communityId = await CommunityAsync(client, database);
+        var random = new Random(7);
+        var everyDay = Enum.GetValues<DayOfWeek>().Select(d => new { day = d.ToString().ToLowerInvariant(), opens = "00:00", closes = "24:00" }).ToArray();
+        string[][] kits = [["water", "charging", "rest"], ["water", "microwave"], ["charging", "toilet", "heating"], ["rest", "reading", "wi-fi"]];
+        var first = Guid.Empty;
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            double lat, lon;
+            lock (random)
+            {
+                // About 30 km x 30 km around the city centre: a large city's station network.
+                (lat, lon) = (39.38 + random.NextDouble() * 0.27, 116.52 + random.NextDouble() * 0.35);
+            }
+            using var response = await client.PostAsJsonAsync("/stations", new
+            {
+                name = $"红色驿站{i:D5}", hostType = "street-community", communityId, address = $"广阳区{i}号",
+                latitude = lat, longitude = lon, hours = new { weekly = everyDay, exceptions = Array.Empty<object>() },
+                amenities = kits[i % kits.Length],
+            }, ct);
+            response.EnsureSuccessStatusCode();
+            if (i == 0)
+            {
+                first = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
+            }
+        });
+        Log($"opened {count:N0} stations through the service's API in {watch.Elapsed.TotalSeconds:0.0} s");
+        var found = await Eventually.Until(
+            async ct => (await client.GetFromJsonAsync<JsonElement>(Nearby, ct)).GetProperty("items").GetArrayLength(),
+            n => n == 20, "the index holding the opened stations", TimeSpan.FromSeconds(60));
+        Log($"the nearby query finds {found} stations (its limit)");
+        return first;
+    }
+
+    private static async Task<Guid> CommunityAsync(HttpClient client, string database)
+    {
+        // Set-up only: the community copy is normally fed by the organizations service's event (tested elsewhere).
+        var id = Guid.NewGuid();
+        await using (var connection = new Npgsql.NpgsqlConnection(database))
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await connection.OpenAsync(timeout.Token);
+            await using var command = new Npgsql.NpgsqlCommand(
+                "INSERT INTO communities (\"Id\", \"Name\", \"District\", \"Street\", \"Latitude\", \"Longitude\", \"RegisteredAt\", \"AsOf\") " +
+                "VALUES (@id, '银河北路社区', '广阳区', '银河北路街道', 39.52, 116.70, now(), now())", connection);
+            command.Parameters.AddWithValue("id", id);
+            await command.ExecuteNonQueryAsync(timeout.Token);
+        }
+        await Eventually.Until(async ct => (await client.GetAsync($"/communities/{id}", ct)).StatusCode, s => s == HttpStatusCode.OK,
+            "the community in the stations service's copy", TimeSpan.FromSeconds(30));
+        return id;
+    }
+
+    private static async Task WaitThroughGatewayAsync(Uri gateway, Guid stationId)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        // The gateway's active health check must have found the service healthy before it forwards.
+        await Eventually.Until(async ct => (await client.GetAsync(new Uri(gateway + Nearby), ct)).StatusCode, s => s == HttpStatusCode.OK,
+            "the nearby search through the gateway", TimeSpan.FromSeconds(60));
+        Log($"gateway forwards (station {stationId})");
+    }
+
+    private static async Task<Slice> MeasureAsync(string wrk, Uri url, string? token, EdgeBenchmarkSettings settings, Service stations, Service gateway)
+    {
+        var (s0, g0) = (stations.CpuTicks(), gateway.CpuTicks());
+        var result = await RunWrkAsync(wrk, url, token, settings.Connections, settings.SliceSeconds);
+        var (s1, g1) = (stations.CpuTicks(), gateway.CpuTicks());
+        return Slice.From(result, s1 - s0, g1 - g0);
+    }
+
+    /// <summary>One wrk run; its text report parsed (requests, seconds, latency percentiles, errors).</summary>
+    private static async Task<string> RunWrkAsync(string wrk, Uri url, string? token, int connections, int seconds)
+    {
+        var start = new ProcessStartInfo(wrk) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { "-t", "2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{seconds}s", "--timeout", "10s", "--latency" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+        if (token is not null)
+        {
+            start.ArgumentList.Add("-H");
+            start.ArgumentList.Add($"Authorization: Bearer {token}");
+        }
+        start.ArgumentList.Add(url.ToString());
+        using var process = Process.Start(start)!;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 30));
+        var output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
+        await process.WaitForExitAsync(timeout.Token);
+        if (process.ExitCode != 0 || output.Contains("Non-2xx", StringComparison.Ordinal) || output.Contains("Socket errors", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"wrk against {url} failed or saw errors:\n{output}{await process.StandardError.ReadToEndAsync(CancellationToken.None)}");
+        }
+        return output;
+    }
+
+    private static string FindWrk()
+    {
+        foreach (var candidate in new[] { "/usr/bin/wrk", "/usr/local/bin/wrk" })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new InvalidOperationException("wrk is not installed: sudo apt-get install -y wrk (see docs/benchmarks.md).");
+    }
+
+    private static string Built(string project, string dll)
+    {
+        var path = Path.Combine(Repository.Root, project, "bin", "Release", "net10.0", dll);
+        return File.Exists(path) ? path : throw new InvalidOperationException($"{path} not found: build in Release first (dotnet build -c Release tests/Benchmarks).");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void Log(string message) => MessagingBenchmark.Log(message);
+
+    private sealed partial record Slice(double Requests, double Seconds, double[] P50s, double[] P99s, double ServiceTicks, double GatewayTicks)
+    {
+        private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
+
+        public double RequestsPerSecond => Requests / Seconds;
+        public double P50 => P50s.Average();
+        public double P99 => P99s.Max();
+        public double ServiceCpuUs => ServiceTicks / TicksPerSecond * 1e6 / Requests;
+        public double GatewayCpuUs => GatewayTicks / TicksPerSecond * 1e6 / Requests;
+
+        public static Slice From(string wrk, double serviceTicks, double gatewayTicks)
+        {
+            var summary = SummaryPattern().Match(wrk);
+            if (!summary.Success)
+            {
+                throw new InvalidOperationException("Unexpected wrk output:\n" + wrk);
+            }
+            var requests = double.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture);
+            var seconds = ParseDuration(summary.Groups[2].Value);
+            return new Slice(requests, seconds, [Percentile(wrk, "50")], [Percentile(wrk, "99")], serviceTicks, gatewayTicks);
+        }
+
+        public static Slice Combine(List<Slice> slices) => new(
+            slices.Sum(s => s.Requests), slices.Sum(s => s.Seconds), [.. slices.SelectMany(s => s.P50s)], [.. slices.SelectMany(s => s.P99s)],
+            slices.Sum(s => s.ServiceTicks), slices.Sum(s => s.GatewayTicks));
+
+        private static double Percentile(string wrk, string which)
+        {
+            var match = Regex.Match(wrk, $@"^\s*{which}(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
+            if (!match.Success)
+            {
+                throw new InvalidOperationException($"No {which}% line in wrk output:\n" + wrk);
+            }
+            return Milliseconds(match.Groups[1].Value, match.Groups[2].Value);
+        }
+
+        private static double Milliseconds(string value, string unit) =>
+            double.Parse(value, CultureInfo.InvariantCulture) * unit switch { "us" => 0.001, "ms" => 1, _ => 1000 };
+
+        private static double ParseDuration(string text) => text.EndsWith("ms", StringComparison.Ordinal)
+            ? double.Parse(text[..^2], CultureInfo.InvariantCulture) / 1000
+            : text.EndsWith('m')
+                ? double.Parse(text[..^1], CultureInfo.InvariantCulture) * 60
+                : double.Parse(text.TrimEnd('s'), CultureInfo.InvariantCulture);
+
+        // "  123456 requests in 5.00s, 12.34MB read"
+        [GeneratedRegex(@"(\d+) requests in ([\d.]+m?s)")]
+        private static partial Regex SummaryPattern();
+    }
+
+    /// <summary>A service started from its built assembly, with its output kept for a failure report.</summary>
+    private sealed class Service : IDisposable
+    {
+        private readonly Process _process;
+        private readonly string _name;
+        private readonly Uri _alive;
+        private readonly System.Text.StringBuilder _output = new();
+
+        private Service(string name, Process process, int port)
+        {
+            _name = name;
+            _process = process;
+            _alive = new Uri($"http://127.0.0.1:{port}/alive");
+        }
+
+        public static Service Start(string name, string dll, int port, Dictionary<string, string> environment)
+        {
+            var start = new ProcessStartInfo("dotnet")
+            {
+                WorkingDirectory = Path.GetDirectoryName(dll)!,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            start.ArgumentList.Add(dll);
+            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
+            foreach (var (key, value) in environment)
+            {
+                start.Environment[key] = value;
+            }
+            var process = Process.Start(start)!;
+            var service = new Service(name, process, port);
+            process.OutputDataReceived += (_, e) => service.Keep(e.Data);
+            process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            return service;
+        }
+
+        private void Keep(string? line)
+        {
+            if (line is not null)
+            {
+                lock (_output)
+                {
+                    _output.AppendLine(line);
+                }
+            }
+        }
+
+        public async Task WaitAliveAsync()
+        {
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            try
+            {
+                await Eventually.Until(async ct => (await client.GetAsync(_alive, ct)).StatusCode, s => s == HttpStatusCode.OK,
+                    $"{_name} alive", TimeSpan.FromSeconds(90));
+            }
+            catch (TimeoutException)
+            {
+                lock (_output)
+                {
+                    Console.WriteLine($"--- {_name} output ---\n{_output}");
+                }
+                throw;
+            }
+        }
+
+        /// <summary>User plus system CPU of the process so far, in clock ticks (fields 14 and 15 of /proc/pid/stat).</summary>
+        public double CpuTicks()
+        {
+            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(10_000);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+            _process.Dispose();
+        }
+    }
+
+    /// <summary>Serves the test signing key as a JWKS, so the services in their own processes trust test tokens as they would identity's.</summary>
+    private sealed class KeysServer : IAsyncDisposable
+    {
+        private readonly WebApplication _app;
+
+        private KeysServer(WebApplication app, string address)
+        {
+            _app = app;
+            Address = address;
+        }
+
+        public string Address { get; }
+
+        public static async Task<KeysServer> StartAsync()
+        {
+            var port = FreePort();
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            var rsa = ((RsaSecurityKey)TestTokens.Credentials.Key).Rsa.ExportParameters(false);
+            var jwks = JsonSerializer.Serialize(new
+            {
+                keys = new[]
+                {
+                    new { kty = "RSA", use = "sig", alg = "RS256", kid = TestTokens.Credentials.Key.KeyId, n = Base64UrlEncoder.Encode(rsa.Modulus), e = Base64UrlEncoder.Encode(rsa.Exponent) },
+                },
+            });
+            app.MapGet("/jwks", () => Microsoft.AspNetCore.Http.Results.Text(jwks, "application/json"));
+            await app.StartAsync();
+            return new KeysServer(app, $"http://127.0.0.1:{port}/jwks");
+        }
+
+        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    }
+}
