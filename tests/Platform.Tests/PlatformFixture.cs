@@ -44,6 +44,11 @@ public sealed class PlatformFixture : IAsyncLifetime
             ],
             (options, _) => options.DisableDashboard = false,
             timeout.Token);
+        // Every test request comes from one address: the gateway's per-address sign-in and code limits (meant for one
+        // phone or one office) would make the tests depend on each other's counts. Gateway.Tests cover the limits.
+        builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "gateway"))
+            .WithEnvironment("Platform__RateLimits__one-time-code__PermitLimit", "100")
+            .WithEnvironment("Platform__RateLimits__sign-in__PermitLimit", "400");
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
         // Resource logs are collected for failure messages and log assertions: watch once instances exist.
