@@ -42,8 +42,8 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
 {
     private const string KeyPrefix = "demo-city-v1";
     private readonly ConcurrentDictionary<string, (int Created, int Existing)> _records = new();
-    private readonly Dictionary<string, string> _tokens = [];
-    private readonly Dictionary<string, Guid> _staffIds = [];
+    private readonly ConcurrentDictionary<string, string> _tokens = new();
+    private readonly ConcurrentDictionary<string, Guid> _staffIds = new();
     private Guid[] _communities = [];
     private Guid[] _enterprises = [];
     private Guid[] _organizations = [];
@@ -103,9 +103,9 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
     private string StaffPassword(string userName) =>
         "Demo-" + Convert.ToBase64String(HMACSHA256.HashData(Encoding.UTF8.GetBytes(_operatorPassword), Encoding.UTF8.GetBytes("demo-staff:" + userName)))[..22];
 
-    private async Task EnsureStaffAsync(IEnumerable<PlannedStaff> staff, CancellationToken ct)
-    {
-        foreach (var user in staff)
+    private Task EnsureStaffAsync(IEnumerable<PlannedStaff> staff, CancellationToken ct) =>
+        // In parallel: password hashing (on creation and sign-in) is the slow part.
+        ForEach(staff, async (user, ct) =>
         {
             var communities = user.Role == "community-staff"
                 ? plan.Communities.Where(c => c.District == user.District).Select(c => _communities[c.Index]).ToArray()
@@ -126,8 +126,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
             Count("staff users", answer);
             _tokens[user.UserName] = await PasswordTokenAsync(user.UserName, StaffPassword(user.UserName), ct);
             _staffIds[user.UserName] = Guid.Parse(Subject(_tokens[user.UserName]));
-        }
-    }
+        }, ct);
 
     /// <summary>The token's subject (the user or worker id), read from the JWT payload the service issued.</summary>
     private static string Subject(string token)
@@ -331,7 +330,8 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
                 title = a.Title,
                 kind = a.Kind,
                 partners = a.Partners,
-                scheduledAt = new DateTimeOffset(date.Year, date.Month, date.Day, 14, 30, 0, TimeSpan.FromHours(8)),
+                // 14:30 Beijing time, sent in UTC: the rights service stores the offset as given and PostgreSQL takes UTC only.
+                scheduledAt = new DateTimeOffset(date.Year, date.Month, date.Day, 14, 30, 0, TimeSpan.FromHours(8)).ToUniversalTime(),
                 location = a.Location,
                 district = a.District.Name,
             }, Supervisor, Key("joint-activity", a.Index), token)).Expect($"Scheduling activity {a.Title}");
