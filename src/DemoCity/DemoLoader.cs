@@ -45,6 +45,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
     private readonly ConcurrentDictionary<string, string> _tokens = new();
     private readonly ConcurrentDictionary<string, Guid> _staffIds = new();
     private Guid[] _communities = [];
+    private Dictionary<Guid, int> _communityIndex = [];
     private Guid[] _enterprises = [];
     private Guid[] _organizations = [];
     private Guid[] _stations = [];
@@ -153,6 +154,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
             Count("communities", answer);
             _communities[c.Index] = answer.Id;
         }, ct);
+        _communityIndex = _communities.Select((id, index) => (id, index)).ToDictionary(x => x.id, x => x.index);
     }
 
     private async Task EnterprisesAsync(CancellationToken ct)
@@ -407,7 +409,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
         var staff = _tokens[CityPlan.StaffOf(community.District)];
         if (w.Hazard is { } hazard)
         {
-            await HazardAsync(hazard, token, staff, ct);
+            await HazardAsync(hazard, token, ct);
         }
         if (w.Case is { } rightsCase)
         {
@@ -415,12 +417,24 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
         }
 
         var reportIn = await services.Volunteers.PostAsync("/workers/me/report-ins", new { communityId = _communities[w.Community] }, token, Key("report-in", w.Index), ct);
+        Guid reportInId;
         if (reportIn.Status == HttpStatusCode.Conflict)
         {
-            return;
+            // Already serving there, or a request waiting from a load stopped before the answer was kept: confirm that one.
+            var mine = (await services.Volunteers.GetAsync("/workers/me/report-ins?pageSize=20", token, ct)).Expect($"Listing the report-ins of worker {w.Index}");
+            var pending = mine.Body.GetProperty("items").EnumerateArray()
+                .FirstOrDefault(r => r.GetProperty("status").GetString() == "pending" && r.GetProperty("communityId").GetGuid() == _communities[w.Community]);
+            if (pending.ValueKind != JsonValueKind.Object)
+            {
+                return;
+            }
+            reportInId = pending.GetProperty("id").GetGuid();
         }
-        reportIn.Expect($"Reporting in worker {w.Index}");
-        var confirmed = await services.Volunteers.PostRepeatableAsync($"/report-ins/{reportIn.Id}/confirm", null, staff, ct);
+        else
+        {
+            reportInId = reportIn.Expect($"Reporting in worker {w.Index}").Id;
+        }
+        var confirmed = await services.Volunteers.PostRepeatableAsync($"/report-ins/{reportInId}/confirm", null, staff, ct);
         if (confirmed.Status != HttpStatusCode.Conflict)
         {
             confirmed.Expect($"Confirming the report-in of worker {w.Index}");
@@ -428,13 +442,20 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
         Count("report-ins", confirmed);
     }
 
-    private async Task HazardAsync(PlannedHazard hazard, string workerToken, string staffToken, CancellationToken ct)
+    private async Task HazardAsync(PlannedHazard hazard, string workerToken, CancellationToken ct)
     {
         var reported = (await services.Volunteers.PostAsync("/hazard-reports",
             new { category = hazard.Category, latitude = hazard.Latitude, longitude = hazard.Longitude, description = hazard.Description },
             workerToken, Key("hazard", hazard.Index), ct)).Expect($"Reporting hazard {hazard.Index}");
         Count("hazard reports", reported);
-        var id = reported.Body.GetProperty("report").GetProperty("id").GetGuid();
+        var report = reported.Body.GetProperty("report");
+        var id = report.GetProperty("id").GetGuid();
+        // The volunteers service routes the report to the community it lies in (maybe a neighbouring district's, or
+        // none): that community's staff move it on, the operator where no community took it.
+        var staffToken = report.GetProperty("communityId").ValueKind == JsonValueKind.String
+                         && _communityIndex.TryGetValue(report.GetProperty("communityId").GetGuid(), out var index)
+            ? _tokens[CityPlan.StaffOf(plan.Communities[index].District)]
+            : _tokens["operator"];
         string[] steps = hazard.Outcome switch
         {
             "closed" => ["acknowledged", "in-progress", "closed"],
