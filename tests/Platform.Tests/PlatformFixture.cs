@@ -12,6 +12,7 @@ namespace Platform.Tests;
 public sealed class PlatformFixture : IAsyncLifetime
 {
     public static readonly string[] DomainServices = ["organizations", "volunteers", "stations", "training", "rights"];
+    public const double DemoScale = 0.01;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"platform-e2e-{Guid.NewGuid():N}"[..26]);
 
@@ -33,7 +34,8 @@ public sealed class PlatformFixture : IAsyncLifetime
         File.SetUnixFileMode(_dataDirectory, (UnixFileMode)0b111_101_101); // the postgres user must reach it
         using var timeout = new CancellationTokenSource(StartTimeout);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["Platform:Infrastructure=local", $"Platform:DataDirectory={_dataDirectory}"],
+            // The demo city is loaded by the tests that need it (the dashboard command), at a hundredth of the report's scale.
+            ["Platform:Infrastructure=local", $"Platform:DataDirectory={_dataDirectory}", "DemoData:Load=false", $"DemoData:Scale={DemoScale}"],
             (options, _) => options.DisableDashboard = true,
             timeout.Token);
         App = await builder.BuildAsync(timeout.Token);
