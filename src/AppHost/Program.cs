@@ -75,6 +75,11 @@ gateway
     .WithReference(rights).WaitFor(rights)
     .WithReference(partners).WaitFor(partners)
     .WithEnvironment("Platform__Auth__Issuer", issuer);
+// A deployment tunes the gateway's rate limits from the app host's configuration (Platform:RateLimits:<policy>:<setting>).
+foreach (var setting in builder.Configuration.GetSection("Platform:RateLimits").AsEnumerable(makePathsRelative: true).Where(s => s.Value is not null))
+{
+    gateway.WithEnvironment($"Platform__RateLimits__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting.Value);
+}
 
 // The demo city (DOMAIN.md's figures), loaded through the services' APIs once the platform is up; it exits when done.
 // DemoData:Load=false (e.g. DemoData__Load=false ./run.sh) leaves it to the dashboard's "Load demo data" command.

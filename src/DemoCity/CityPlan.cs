@@ -16,6 +16,9 @@ public sealed record PlannedStation(int Index, string Name, string HostType, int
 public sealed record PlannedWorker(int Index, string Name, string Phone, string Occupation, int Enterprise, bool PartyMember, DateOnly? PartyJoinedOn,
     int Community, PlannedHazard? Hazard, PlannedCase? Case);
 
+/// <summary>A red volunteer vanguard team (红色志愿先锋队): a Party member leads workers of the same community.</summary>
+public sealed record PlannedTeam(int Index, string Name, int Community, int Leader, int[] Members);
+
 /// <summary>Outcome: how far the community's staff move the report on (open, acknowledged, in-progress, closed).</summary>
 public sealed record PlannedHazard(int Index, string Category, double Latitude, double Longitude, string Description, string Outcome);
 
@@ -68,6 +71,9 @@ public sealed class CityPlan
     public const int ReportCalls = 312;
     public const int ReportStudySessions = 1_240;
     public const int ReportArticles = 1_620;
+    /// <summary>The report's 130 vanguard volunteers, in teams of ten (a leader and nine members).</summary>
+    public const int ReportVanguardVolunteers = 130;
+    public const int TeamSize = 10;
 
     private static readonly string[] CommunityHeads =
         ["和平", "幸福", "朝阳", "光明", "新华", "建设", "胜利", "团结", "友谊", "金桥", "银河", "翠竹", "丽景", "安居", "康乐", "祥云",
@@ -123,6 +129,7 @@ public sealed class CityPlan
         Calls = PlanCalls(Scaled(ReportCalls, 3), random);
         Activities = PlanActivities();
         Staff = PlanStaff();
+        VanguardTeams = PlanTeams(Scaled(ReportVanguardVolunteers / TeamSize, 1));
     }
 
     public double Scale { get; }
@@ -137,12 +144,41 @@ public sealed class CityPlan
     public IReadOnlyList<PlannedCall> Calls { get; }
     public IReadOnlyList<PlannedActivity> Activities { get; }
     public IReadOnlyList<PlannedStaff> Staff { get; }
+    public IReadOnlyList<PlannedTeam> VanguardTeams { get; }
+
+    /// <summary>Leaders and members of all vanguard teams.</summary>
+    public int VanguardVolunteers => VanguardTeams.Sum(t => 1 + t.Members.Length);
 
     public IEnumerable<PlannedHazard> Hazards => Workers.Where(w => w.Hazard is not null).Select(w => w.Hazard!);
     public IEnumerable<PlannedCase> Cases => Workers.Where(w => w.Case is not null).Select(w => w.Case!);
 
     /// <summary>The user name of the community staff of a district (one per district, serving all its communities).</summary>
     public static string StaffOf(District district) => $"demo.staff.{district.Pinyin}";
+
+    /// <summary>
+    /// One team in each of the first communities that have a Party member among their workers and enough workers
+    /// for a team: the first Party member leads, the next workers of the community join.
+    /// </summary>
+    private List<PlannedTeam> PlanTeams(int count)
+    {
+        var teams = new List<PlannedTeam>(count);
+        foreach (var community in Communities)
+        {
+            if (teams.Count == count)
+            {
+                break;
+            }
+            var workers = Workers.Where(w => w.Community == community.Index).ToList();
+            var leader = workers.FirstOrDefault(w => w.PartyMember);
+            if (leader is null || workers.Count < 2)
+            {
+                continue;
+            }
+            var members = workers.Where(w => w.Index != leader.Index).Take(TeamSize - 1).Select(w => w.Index).ToArray();
+            teams.Add(new PlannedTeam(teams.Count, $"{community.Name}红色志愿先锋队", community.Index, leader.Index, members));
+        }
+        return teams;
+    }
 
     private int Scaled(int figure, int minimum) => Math.Max(minimum, (int)Math.Round(figure * Scale));
 

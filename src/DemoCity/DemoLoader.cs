@@ -69,6 +69,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
         await Phase("training", () => TrainingAsync(ct));
         await Phase("professionals", () => ProfessionalsAsync(ct));
         await Phase("workers", () => WorkersAsync(ct));
+        await Phase("vanguard teams", () => VanguardTeamsAsync(ct));
         await Phase("hotline and activities", () => RightsAsync(ct));
         return new LoadSummary(clock.Elapsed, _records.ToDictionary());
     }
@@ -440,6 +441,68 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
             confirmed.Expect($"Confirming the report-in of worker {w.Index}");
         }
         Count("report-ins", confirmed);
+    }
+
+    // ---- vanguard teams -------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Forms each planned team with its leader and puts its members on it, as the operator. The workers' ids come
+    /// from their community's list (matched by the masked phone, unique per demo worker), so a second load that
+    /// signed nobody in still finds them.
+    /// </summary>
+    private Task VanguardTeamsAsync(CancellationToken ct) =>
+        ForEach(plan.VanguardTeams, async (team, token) =>
+        {
+            var communityId = _communities[team.Community];
+            var ids = await WorkerIdsByMaskedPhoneAsync(communityId, token);
+            Guid IdOf(int worker) => ids.TryGetValue(MaskPhone(plan.Workers[worker].Phone), out var id)
+                ? id
+                : throw new DemoLoadException($"Worker {worker} is not serving in community {team.Community}: load the workers first.");
+
+            var formed = await services.Volunteers.PostAsync("/vanguard-teams", new { name = team.Name, communityId, leaderId = IdOf(team.Leader) },
+                _tokens["operator"], Key("vanguard-team", team.Index), token);
+            Guid teamId;
+            if (formed.Status == HttpStatusCode.Conflict)
+            {
+                // Formed by a load whose answer was lost: the community's active team.
+                var existing = (await services.Volunteers.GetAsync($"/vanguard-teams?communityId={communityId}", _tokens["operator"], token))
+                    .Expect($"Finding the vanguard team of community {team.Community}");
+                teamId = existing.Body.GetProperty("items")[0].GetProperty("id").GetGuid();
+            }
+            else
+            {
+                teamId = formed.Expect($"Forming vanguard team {team.Index}").Id;
+            }
+            Count("vanguard teams", formed);
+            foreach (var member in team.Members)
+            {
+                var joined = await services.Volunteers.PostAsync($"/vanguard-teams/{teamId}/members", new { workerId = IdOf(member) },
+                    _tokens["operator"], Key("vanguard-member", member), token);
+                if (joined.Status != HttpStatusCode.Conflict)
+                {
+                    joined.Expect($"Putting worker {member} on vanguard team {team.Index}");
+                }
+                Count("vanguard members", joined);
+            }
+        }, ct);
+
+    private async Task<Dictionary<string, Guid>> WorkerIdsByMaskedPhoneAsync(Guid community, CancellationToken ct)
+    {
+        var ids = new Dictionary<string, Guid>(StringComparer.Ordinal);
+        for (var page = 1; ; page++)
+        {
+            var answer = (await services.Volunteers.GetAsync($"/workers?communityId={community}&page={page}&pageSize=200", Officer, ct))
+                .Expect("Listing a community's workers");
+            var items = answer.Body.GetProperty("items");
+            foreach (var item in items.EnumerateArray())
+            {
+                ids[item.GetProperty("phone").GetString()!] = item.GetProperty("id").GetGuid();
+            }
+            if (items.GetArrayLength() < 200)
+            {
+                return ids;
+            }
+        }
     }
 
     private async Task HazardAsync(PlannedHazard hazard, string workerToken, CancellationToken ct)

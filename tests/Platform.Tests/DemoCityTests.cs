@@ -42,6 +42,8 @@ public sealed class DemoCityTests(PlatformFixture platform)
             ["volunteers.workersReportedIn"] = plan.Workers.Count,
             ["volunteers.hazardReports"] = plan.Hazards.Count(),
             ["volunteers.hazardsClosed"] = plan.Hazards.Count(h => h.Outcome == "closed"),
+            ["volunteers.vanguardTeams"] = plan.VanguardTeams.Count,
+            ["volunteers.vanguardVolunteers"] = plan.VanguardVolunteers,
             ["stations.stations"] = plan.Stations.Count,
             ["training.courses"] = plan.Courses.Count,
             ["training.studySessions"] = plan.StudyActivities.Count,

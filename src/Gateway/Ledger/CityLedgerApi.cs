@@ -13,7 +13,8 @@ public sealed record OrganizationsLedger(bool Available, string? Reason = null, 
     int? FallbackMembers = null, int? InspectionsCompleted = null, int? ProblemsFound = null, int? ProblemsSolved = null, int? Agreements = null);
 
 public sealed record VolunteersLedger(bool Available, string? Reason = null, long? Workers = null, long? WorkersReportedIn = null,
-    int? CommunitiesServed = null, long? PartyMembers = null, long? HazardReports = null, long? HazardsClosed = null);
+    int? CommunitiesServed = null, long? PartyMembers = null, long? HazardReports = null, long? HazardsClosed = null,
+    long? VanguardTeams = null, long? VanguardVolunteers = null);
 
 public sealed record StationsLedger(bool Available, string? Reason = null, int? Stations = null, int? StationsWithAllSixCans = null,
     int? CheckInsLast30Days = null);
@@ -180,7 +181,9 @@ public static partial class CityLedgerApi
         CommunitiesServed: s.GetProperty("workersByCommunity").GetArrayLength(),
         PartyMembers: Long(s, "partyMembers"),
         HazardReports: Long(s, "hazardReports"),
-        HazardsClosed: ValueOf(s.GetProperty("hazardsByStatus"), "closed"));
+        HazardsClosed: ValueOf(s.GetProperty("hazardsByStatus"), "closed"),
+        VanguardTeams: Long(s, "vanguardTeams"),
+        VanguardVolunteers: Long(s, "volunteers"));
 
     private static StationsLedger StationsFrom(JsonElement s) => new(true, null,
         Stations: Int(s, "activeStations"),
