@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Configuration;
 using Platform.AppHost.Infrastructure;
+using Platform.AppHost.Operations;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
@@ -23,7 +25,7 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name, bool messaging 
         .WithReference(database).WaitFor(database);
     if (messaging)
     {
-        service.WithReference(broker).WaitFor(broker);
+        service.WithReference(broker).WaitFor(broker).WithRedriveCommand(broker);
     }
     return service
         .WithHttpHealthCheck("/health")
@@ -73,5 +75,25 @@ gateway
     .WithReference(rights).WaitFor(rights)
     .WithReference(partners).WaitFor(partners)
     .WithEnvironment("Platform__Auth__Issuer", issuer);
+// A deployment tunes the gateway's rate limits from the app host's configuration (Platform:RateLimits:<policy>:<setting>).
+foreach (var setting in builder.Configuration.GetSection("Platform:RateLimits").AsEnumerable(makePathsRelative: true).Where(s => s.Value is not null))
+{
+    gateway.WithEnvironment($"Platform__RateLimits__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting.Value);
+}
+
+// The demo city (DOMAIN.md's figures), loaded through the services' APIs once the platform is up; it exits when done.
+// DemoData:Load=false (e.g. DemoData__Load=false ./run.sh) leaves it to the dashboard's "Load demo data" command.
+var demoCity = builder.AddProject<Projects.DemoCity>("demo-city")
+    .WithReference(identity).WithReference(organizations).WithReference(volunteers)
+    .WithReference(stations).WithReference(training).WithReference(rights)
+    // The gateway waits for every service: once it is healthy, so are they.
+    .WaitFor(gateway)
+    .WithEnvironment("DemoData__OperatorPasswordFile", Path.Combine(PlatformInfrastructure.DataDirectory(builder), "operator.password"))
+    .WithEnvironment("DemoData__Scale", builder.Configuration["DemoData:Scale"] ?? "1")
+    .WithLoadDemoDataCommand();
+if (!builder.Configuration.GetValue("DemoData:Load", true))
+{
+    demoCity.WithExplicitStart();
+}
 
 builder.Build().Run();

@@ -1,5 +1,6 @@
 using Platform.Gateway;
 using Platform.Gateway.ApiDocument;
+using Platform.Gateway.Ledger;
 using Platform.Gateway.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -10,6 +11,7 @@ builder.Services.AddRequestTimeouts();
 builder.Services.AddGatewayRateLimits(builder.Configuration);
 builder.Services.AddAppCors(builder.Configuration);
 builder.Services.AddApiDocument();
+builder.Services.AddCityLedger();
 builder.Services.AddReverseProxy()
     .LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
     .AddServiceDiscoveryDestinationResolver()
@@ -36,6 +38,7 @@ app.UseAuthorization();
 app.UseRequestTimeouts();
 
 app.MapApiDocument();
+app.MapCityLedger();
 app.MapUnknownPathsToNotFound();
 app.MapReverseProxy(proxy =>
 {

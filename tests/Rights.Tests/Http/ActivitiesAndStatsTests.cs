@@ -47,6 +47,22 @@ public sealed class ActivitiesAndStatsTests(LocalInfrastructure infrastructure) 
     }
 
     [Fact]
+    public async Task A_time_given_in_beijing_time_is_kept_as_the_same_instant()
+    {
+        var beijing = Clock.GetUtcNow().AddDays(3).ToOffset(TimeSpan.FromHours(8));
+
+        var clinic = await PostOkAsync<ActivityView>(Supervisor(), "/activities", new
+        {
+            title = "骑手健康义诊", kind = "health-clinic", partners = new[] { "hospital" },
+            scheduledAt = beijing, location = "广阳区红色驿站", district = "广阳区",
+        }, HttpStatusCode.Created);
+
+        Assert.Equal(beijing.UtcTicks / 10, clinic.ScheduledAt.UtcTicks / 10);
+        var listed = await GetOkAsync<Page<ActivityView>>(Supervisor(), "/activities?status=scheduled");
+        Assert.Equal(clinic.ScheduledAt, Assert.Single(listed.Items).ScheduledAt);
+    }
+
+    [Fact]
     public async Task Bad_activities_are_400_naming_each_field()
     {
         using var response = await PostAsync(Supervisor(), "/activities", new { partners = Array.Empty<string>(), scheduledAt = Clock.GetUtcNow().AddDays(-1) });

@@ -23,7 +23,8 @@ public sealed record StatsResponse(
     int Agreements,
     int SixHavesCompliant,
     int SixHavesNonCompliant,
-    int NineDeliveriesComplete);
+    int NineDeliveriesComplete,
+    int Communities);
 
 /// <summary>The figures of the city's ledger (台账), counted from the records.</summary>
 public static class StatsApi
@@ -33,7 +34,7 @@ public static class StatsApi
             .WithTags("Statistics")
             .RequireRoles(PlatformRoles.OrgOfficer, PlatformRoles.Operator)
             .WithName("GetStatistics")
-            .WithSummary("Counts: organizations by kind, enterprises covered, fallback members, inspections, problems found and solved, agreements, six-haves compliance");
+            .WithSummary("Counts: communities, organizations by kind, enterprises covered, fallback members, inspections, problems found and solved, agreements, six-haves compliance");
 
     internal static async Task<Ok<StatsResponse>> Get(OrganizationsDb db, CancellationToken ct)
     {
@@ -68,6 +69,7 @@ public static class StatsApi
             await db.Agreements.CountAsync(ct),
             compliant,
             establishedCount - compliant,
-            await established.CountAsync(o => db.Deliveries.Count(d => d.OrganizationId == o.Id) == nine, ct)));
+            await established.CountAsync(o => db.Deliveries.Count(d => d.OrganizationId == o.Id) == nine, ct),
+            await db.Communities.CountAsync(ct)));
     }
 }
