@@ -7,8 +7,8 @@ set -euo pipefail
 command -v dotnet >/dev/null || { echo "The .NET 10 SDK is required (https://dot.net)." >&2; exit 1; }
 
 # The end-to-end tests open the dashboard and the API document in a real browser: Debian's chromium, never a
-# downloaded one. Needed whether or not a container engine answers.
-if [ ! -x /usr/lib/chromium/chromium ] && ! command -v chromium >/dev/null; then
+# downloaded one. Needed by the tests whether or not a container engine answers; running the platform does not need it.
+if [ "${1:-}" = "--for-tests" ] && [ ! -x /usr/lib/chromium/chromium ] && ! command -v chromium >/dev/null; then
   echo "prerequisites: installing chromium (the browser check of the dashboard and /docs)"
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
