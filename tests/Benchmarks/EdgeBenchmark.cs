@@ -33,7 +33,7 @@ public sealed record EdgeBenchmarkSettings
 /// </summary>
 public static partial class EdgeBenchmark
 {
-    private const string Nearby = "/stations/nearby?latitude=39.5186&longitude=116.6946&radius=2000&amenities=charging&open=true";
+    private const string Nearby = "/stations/nearby?" + StationNetwork.NearbyQuery;
 
     public static async Task<int> RunAsync(EdgeBenchmarkSettings settings)
     {
@@ -45,8 +45,8 @@ public static partial class EdgeBenchmark
         var infrastructure = new LocalInfrastructure();
         await infrastructure.InitializeAsync().WaitAsync(TimeSpan.FromMinutes(2));
         await using var keys = await KeysServer.StartAsync();
-        var stationsPort = FreePort();
-        var gatewayPort = FreePort();
+        var stationsPort = LocalInfrastructure.FreePort();
+        var gatewayPort = LocalInfrastructure.FreePort();
         var common = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -87,7 +87,14 @@ public static partial class EdgeBenchmark
             var direct = new Uri($"http://127.0.0.1:{stationsPort}");
             var through = new Uri($"http://127.0.0.1:{gatewayPort}/api/stations");
             var officer = TestTokens.For(PlatformRoles.OrgOfficer);
-            var stationId = await SeedStationsAsync(direct, infrastructure.PostgresConnectionString("stations_edge"), officer, settings.Stations);
+            Guid stationId;
+            using (var seeding = new HttpClient { BaseAddress = direct, Timeout = TimeSpan.FromSeconds(30) })
+            {
+                seeding.DefaultRequestHeaders.Authorization = new("Bearer", officer);
+                await Eventually.Until(async ct => (await seeding.GetAsync("/communities", ct)).StatusCode, c => c == HttpStatusCode.OK,
+                    "the stations service answering", TimeSpan.FromSeconds(30));
+                stationId = await StationNetwork.OpenAsync(seeding, infrastructure.PostgresConnectionString("stations_edge"), settings.Stations);
+            }
             await WaitThroughGatewayAsync(through, stationId);
 
             var cases = new (string Name, string Path, string? Token)[]
@@ -122,63 +129,6 @@ public static partial class EdgeBenchmark
             stations?.Dispose();
             await infrastructure.DisposeAsync();
         }
-    }
-
-    private static async Task<Guid> SeedStationsAsync(Uri service, string database, string token, int count)
-    {
-        using var client = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(30) };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", token);
-        var communityId = await CommunityAsync(client, database);
-        var random = new Random(7);
-        var everyDay = Enum.GetValues<DayOfWeek>().Select(d => new { day = d.ToString().ToLowerInvariant(), opens = "00:00", closes = "24:00" }).ToArray();
-        string[][] kits = [["water", "charging", "rest"], ["water", "microwave"], ["charging", "toilet", "heating"], ["rest", "reading", "wi-fi"]];
-        var first = Guid.Empty;
-        var watch = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
-        {
-            double lat, lon;
-            lock (random)
-            {
-                // About 30 km x 30 km around the city centre: a large city's station network.
-                (lat, lon) = (39.38 + random.NextDouble() * 0.27, 116.52 + random.NextDouble() * 0.35);
-            }
-            using var response = await client.PostAsJsonAsync("/stations", new
-            {
-                name = $"红色驿站{i:D5}", hostType = "street-community", communityId, address = $"广阳区{i}号",
-                latitude = lat, longitude = lon, hours = new { weekly = everyDay, exceptions = Array.Empty<object>() },
-                amenities = kits[i % kits.Length],
-            }, ct);
-            response.EnsureSuccessStatusCode();
-            if (i == 0)
-            {
-                first = (await response.Content.ReadFromJsonAsync<JsonElement>(ct)).GetProperty("id").GetGuid();
-            }
-        });
-        Log($"opened {count:N0} stations through the service's API in {watch.Elapsed.TotalSeconds:0.0} s");
-        var found = await Eventually.Until(
-            async ct => (await client.GetFromJsonAsync<JsonElement>(Nearby, ct)).GetProperty("items").GetArrayLength(),
-            n => n == 20, "the index holding the opened stations", TimeSpan.FromSeconds(60));
-        Log($"the nearby query finds {found} stations (its limit)");
-        return first;
-    }
-
-    private static async Task<Guid> CommunityAsync(HttpClient client, string database)
-    {
-        // Set-up only: the community copy is normally fed by the organizations service's event (tested elsewhere).
-        var id = Guid.NewGuid();
-        await using (var connection = new Npgsql.NpgsqlConnection(database))
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await connection.OpenAsync(timeout.Token);
-            await using var command = new Npgsql.NpgsqlCommand(
-                "INSERT INTO communities (\"Id\", \"Name\", \"District\", \"Street\", \"Latitude\", \"Longitude\", \"RegisteredAt\", \"AsOf\") " +
-                "VALUES (@id, '银河北路社区', '广阳区', '银河北路街道', 39.52, 116.70, now(), now())", connection);
-            command.Parameters.AddWithValue("id", id);
-            await command.ExecuteNonQueryAsync(timeout.Token);
-        }
-        await Eventually.Until(async ct => (await client.GetAsync($"/communities/{id}", ct)).StatusCode, s => s == HttpStatusCode.OK,
-            "the community in the stations service's copy", TimeSpan.FromSeconds(30));
-        return id;
     }
 
     private static async Task WaitThroughGatewayAsync(Uri gateway, Guid stationId)
@@ -239,13 +189,6 @@ public static partial class EdgeBenchmark
     {
         var path = Path.Combine(Repository.Root, project, "bin", "Release", "net10.0", dll);
         return File.Exists(path) ? path : throw new InvalidOperationException($"{path} not found: build in Release first (dotnet build -c Release tests/Benchmarks).");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void Log(string message) => MessagingBenchmark.Log(message);
@@ -405,7 +348,7 @@ public static partial class EdgeBenchmark
 
         public static async Task<KeysServer> StartAsync()
         {
-            var port = FreePort();
+            var port = LocalInfrastructure.FreePort();
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
             builder.Logging.ClearProviders();

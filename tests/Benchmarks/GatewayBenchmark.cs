@@ -76,7 +76,11 @@ public static class GatewayBenchmark
             created.EnsureSuccessStatusCode();
             var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
 
-            var nearby = await SeedStationsAsync(stationsService, settings.Stations);
+            using (var officer = stationsService.CreateHttpClient(TestTokens.For(PlatformRoles.OrgOfficer)))
+            {
+                await StationNetwork.OpenAsync(officer, stationsService.DatabaseConnectionString, settings.Stations);
+            }
+            const string nearby = StationNetwork.NearbyQuery;
 
             var cases = new (string Name, Uri Direct, Uri Gateway)[]
             {
@@ -215,48 +219,6 @@ public static class GatewayBenchmark
     }
 
     /// <summary>The real gateway with its appsettings, plus a route to the trivial service, rate limits lifted.</summary>
-    /// <summary>
-    /// Opens <paramref name="count"/> stations through the stations service's API (so its index is built the way it is
-    /// in service) around Langfang's centre, and returns a nearby query that finds some of them.
-    /// </summary>
-    private static async Task<string> SeedStationsAsync(ServiceFactory<stations::Program> service, int count)
-    {
-        var communityId = Guid.NewGuid();
-        await service.ScalarAsync<int>(
-            "INSERT INTO communities (\"Id\", \"Name\", \"District\", \"Street\", \"Latitude\", \"Longitude\", \"RegisteredAt\", \"AsOf\") " +
-            "VALUES (@id, '银河北路社区', '广阳区', '银河北路街道', 39.52, 116.70, now(), now()) RETURNING 1", ("id", communityId));
-        using var officer = service.CreateHttpClient(TestTokens.For(PlatformRoles.OrgOfficer));
-        var random = new Random(7);
-        var everyDay = Enum.GetValues<DayOfWeek>().Select(d => new { day = d.ToString().ToLowerInvariant(), opens = "00:00", closes = "24:00" }).ToArray();
-        string[][] kits = [["water", "charging", "rest"], ["water", "microwave"], ["charging", "toilet", "heating"], ["rest", "reading", "wi-fi"]];
-        var watch = Stopwatch.StartNew();
-        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
-        {
-            double lat, lon;
-            lock (random)
-            {
-                // About 30 km x 30 km around the city centre: the density of a large city's station network.
-                (lat, lon) = (39.38 + random.NextDouble() * 0.27, 116.52 + random.NextDouble() * 0.35);
-            }
-            var body = new
-            {
-                name = $"红色驿站{i:D5}", hostType = "street-community", communityId, address = $"广阳区{i}号",
-                latitude = lat, longitude = lon, hours = new { weekly = everyDay, exceptions = Array.Empty<object>() },
-                amenities = kits[i % kits.Length],
-            };
-            using var response = await officer.PostAsJsonAsync("/stations", body, ct);
-            response.EnsureSuccessStatusCode();
-        });
-        Log($"opened {count:N0} stations through the API in {watch.Elapsed.TotalSeconds:0.0} s");
-        const string query = "latitude=39.5186&longitude=116.6946&radius=2000&amenities=charging&open=true";
-        // The index follows the database on its own schedule: measure once it holds the stations.
-        var found = await Eventually.Until(
-            async ct => (await officer.GetFromJsonAsync<JsonElement>($"/stations/nearby?{query}", ct)).GetProperty("items").GetArrayLength(),
-            n => n == 20, "the index holding the opened stations", TimeSpan.FromSeconds(60));
-        Log($"the query finds {found} stations (its limit)");
-        return query;
-    }
-
     private sealed class BenchGateway(Uri organizations, Uri stations, Uri trivial) : WebApplicationFactory<gateway::Program>
     {
         public Uri Start()

@@ -192,7 +192,8 @@ public sealed class LocalInfrastructure : IAsyncLifetime
         process.Dispose();
     }
 
-    private static int FreePort()
+    /// <summary>A loopback port free at this moment (for servers and services started by tests and benchmarks).</summary>
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -60,7 +60,7 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
         else
         {
             // The keys address must be known before the service starts, so the port is chosen here.
-            var port = FreePort();
+            var port = LocalInfrastructure.FreePort();
             UseKestrel(port);
             _settings["Platform:Auth:KeysAddress"] = $"http://127.0.0.1:{port}{ownKeysPath}";
         }
@@ -171,13 +171,6 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
         }
         var result = await command.ExecuteScalarAsync(timeout.Token);
         return (T)Convert.ChangeType(result, typeof(T), System.Globalization.CultureInfo.InvariantCulture)!;
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        probe.Start();
-        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
     }
 
     public override async ValueTask DisposeAsync()
