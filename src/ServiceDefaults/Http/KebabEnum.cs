@@ -25,4 +25,22 @@ public static class KebabEnum
     /// <summary>The accepted words, for an error message.</summary>
     public static string Names<TEnum>() where TEnum : struct, Enum =>
         string.Join(", ", Enum.GetValues<TEnum>().Select(v => Name(v)));
+
+    /// <summary>
+    /// An optional enum filter from a query string: null when absent, the value when it names one, otherwise null
+    /// with an error naming <paramref name="field"/> added to <paramref name="errors"/>.
+    /// </summary>
+    public static TEnum? Filter<TEnum>(string? value, string field, IDictionary<string, string[]> errors) where TEnum : struct, Enum
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+        if (TryParse<TEnum>(value, out var parsed))
+        {
+            return parsed;
+        }
+        errors[field] = [$"{field} must be one of {Names<TEnum>()}."];
+        return null;
+    }
 }

@@ -69,18 +69,7 @@ public static class EnterprisesApi
         OrganizationsDb db, [AsParameters] PageQuery paging, string? industry, string? district, CancellationToken ct)
     {
         var errors = paging.Validate();
-        Industry? industryFilter = null;
-        if (!string.IsNullOrWhiteSpace(industry))
-        {
-            if (KebabEnum.TryParse<Industry>(industry, out var parsed))
-            {
-                industryFilter = parsed;
-            }
-            else
-            {
-                errors["industry"] = [$"industry must be one of {KebabEnum.Names<Industry>()}."];
-            }
-        }
+        var industryFilter = KebabEnum.Filter<Industry>(industry, "industry", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

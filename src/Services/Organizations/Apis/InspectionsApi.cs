@@ -101,8 +101,8 @@ public static class InspectionsApi
         OrganizationsDb db, [AsParameters] PageQuery paging, Guid? enterpriseId, string? department, string? status, CancellationToken ct)
     {
         var errors = paging.Validate();
-        var departmentFilter = OrganizationsApi.ParseFilter<Department>(department, "department", errors);
-        var statusFilter = OrganizationsApi.ParseFilter<InspectionStatus>(status, "status", errors);
+        var departmentFilter = KebabEnum.Filter<Department>(department, "department", errors);
+        var statusFilter = KebabEnum.Filter<InspectionStatus>(status, "status", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

@@ -132,8 +132,8 @@ public static class OrganizationsApi
         OrganizationsDb db, [AsParameters] PageQuery paging, string? kind, string? status, Guid? parentId, bool? topLevel, CancellationToken ct)
     {
         var errors = paging.Validate();
-        var kindFilter = ParseFilter<OrganizationKind>(kind, "kind", errors);
-        var statusFilter = ParseFilter<FoundingStatus>(status, "status", errors);
+        var kindFilter = KebabEnum.Filter<OrganizationKind>(kind, "kind", errors);
+        var statusFilter = KebabEnum.Filter<FoundingStatus>(status, "status", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -337,19 +337,5 @@ public static class OrganizationsApi
         return taken is null
             ? null
             : Refusals.Conflict("The enterprise is already covered.", $"Enterprise {taken.EnterpriseId} is covered by (or asked for by) {taken.Name} ({taken.Id}).");
-    }
-
-    internal static TEnum? ParseFilter<TEnum>(string? value, string name, Dictionary<string, string[]> errors) where TEnum : struct, Enum
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-        if (KebabEnum.TryParse<TEnum>(value, out var parsed))
-        {
-            return parsed;
-        }
-        errors[name] = [$"{name} must be one of {KebabEnum.Names<TEnum>()}."];
-        return null;
     }
 }

@@ -68,8 +68,8 @@ public static class ActivitiesApi
         RightsDb db, [AsParameters] PageQuery paging, string? status, string? kind, string? district, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
         var errors = paging.Validate();
-        var statusFilter = ApiResults.Filter<ActivityStatus>(errors, "status", status);
-        var kindFilter = ApiResults.Filter<ActivityKind>(errors, "kind", kind);
+        var statusFilter = KebabEnum.Filter<ActivityStatus>(status, "status", errors);
+        var kindFilter = KebabEnum.Filter<ActivityKind>(kind, "kind", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

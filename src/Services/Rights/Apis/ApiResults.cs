@@ -11,21 +11,6 @@ internal static class ApiResults
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not possible in the current state.", detail: detail);
 
-    /// <summary>Reads an optional enumeration from the query string as it is spelled in JSON ("unpaid-wages").</summary>
-    public static TEnum? Filter<TEnum>(Dictionary<string, string[]> errors, string name, string? value) where TEnum : struct, Enum
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-        if (KebabEnum.TryParse<TEnum>(value, out var parsed))
-        {
-            return parsed;
-        }
-        errors[name] = [$"{name} must be one of {KebabEnum.Names<TEnum>()}."];
-        return null;
-    }
-
     /// <summary>Saves; false when someone else changed the same row in the meantime (answer 409 and let them retry).</summary>
     public static async Task<bool> TrySaveAsync(this DbContext db, CancellationToken ct)
     {

@@ -213,10 +213,10 @@ public static class CasesApi
         string? status, string? category, string? channel, string? urgency, string? district, bool? overdue, CancellationToken ct)
     {
         var errors = paging.Validate();
-        var statusFilter = ApiResults.Filter<CaseStatus>(errors, "status", status);
-        var categoryFilter = ApiResults.Filter<CaseCategory>(errors, "category", category);
-        var channelFilter = ApiResults.Filter<CaseChannel>(errors, "channel", channel);
-        var urgencyFilter = ApiResults.Filter<Urgency>(errors, "urgency", urgency);
+        var statusFilter = KebabEnum.Filter<CaseStatus>(status, "status", errors);
+        var categoryFilter = KebabEnum.Filter<CaseCategory>(category, "category", errors);
+        var channelFilter = KebabEnum.Filter<CaseChannel>(channel, "channel", errors);
+        var urgencyFilter = KebabEnum.Filter<Urgency>(urgency, "urgency", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

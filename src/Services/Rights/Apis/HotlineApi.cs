@@ -113,7 +113,7 @@ public static class HotlineApi
         RightsDb db, [AsParameters] PageQuery paging, DateOnly? from, DateOnly? to, string? category, bool? crisis, CancellationToken ct)
     {
         var errors = paging.Validate();
-        var categoryFilter = ApiResults.Filter<CaseCategory>(errors, "category", category);
+        var categoryFilter = KebabEnum.Filter<CaseCategory>(category, "category", errors);
         if (from is not null && to is not null && to < from)
         {
             errors["to"] = ["to must not be before from."];

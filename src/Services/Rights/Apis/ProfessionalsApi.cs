@@ -78,7 +78,7 @@ public static class ProfessionalsApi
         RightsDb db, [AsParameters] PageQuery paging, string? specialty, bool? active, CancellationToken ct)
     {
         var errors = paging.Validate();
-        var specialtyFilter = ApiResults.Filter<Specialty>(errors, "specialty", specialty);
+        var specialtyFilter = KebabEnum.Filter<Specialty>(specialty, "specialty", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

@@ -102,8 +102,8 @@ public static class StationsApi
         StationsDb db, TimeProvider clock, [AsParameters] PageQuery paging, Guid? communityId, string? district, string? hostType, string? status, CancellationToken ct)
     {
         var errors = paging.Validate();
-        var host = ParseOptional<HostType>(errors, "hostType", hostType);
-        var state = ParseOptional<StationStatus>(errors, "status", status);
+        var host = KebabEnum.Filter<HostType>(hostType, "hostType", errors);
+        var state = KebabEnum.Filter<StationStatus>(status, "status", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -234,18 +234,4 @@ public static class StationsApi
 
     private static async Task<LocalCommunity?> FindCommunity(StationsDb db, Guid? id, CancellationToken ct) =>
         id is null ? null : await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
-
-    internal static TEnum? ParseOptional<TEnum>(Dictionary<string, string[]> errors, string field, string? value) where TEnum : struct, Enum
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-        if (KebabEnum.TryParse<TEnum>(value, out var parsed))
-        {
-            return parsed;
-        }
-        errors[field] = [$"{field} must be one of {KebabEnum.Names<TEnum>()}."];
-        return null;
-    }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 using Platform.Stations.Data;
 using Platform.Stations.Domain;
@@ -55,7 +56,7 @@ public static class StatsApi
     {
         var errors = new Dictionary<string, string[]>();
         var (first, last) = CheckInsApi.Period(errors, clock, from, to);
-        var per = StationsApi.ParseOptional<StatsPeriod>(errors, "period", period) ?? StatsPeriod.Day;
+        var per = KebabEnum.Filter<StatsPeriod>(period, "period", errors) ?? StatsPeriod.Day;
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

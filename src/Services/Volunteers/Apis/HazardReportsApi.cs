@@ -136,8 +136,8 @@ public static class HazardReportsApi
         string? category, string? status, string? district, string? department, CancellationToken ct)
     {
         var errors = paging.Validate();
-        var categoryFilter = ParseFilter<HazardCategory>(category, "category", errors);
-        var statusFilter = ParseFilter<HazardStatus>(status, "status", errors);
+        var categoryFilter = KebabEnum.Filter<HazardCategory>(category, "category", errors);
+        var statusFilter = KebabEnum.Filter<HazardStatus>(status, "status", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -296,20 +296,6 @@ public static class HazardReportsApi
             return true;
         }
         return user.WorkerId() is { } workerId && await db.HazardSubmissions.AnyAsync(s => s.ReportId == report.Id && s.WorkerId == workerId, ct);
-    }
-
-    private static T? ParseFilter<T>(string? value, string field, Dictionary<string, string[]> errors) where T : struct, Enum
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-        if (KebabEnum.TryParse<T>(value, out var parsed))
-        {
-            return parsed;
-        }
-        errors[field] = [$"{field} must be one of {KebabEnum.Names<T>()}."];
-        return null;
     }
 
     internal static HazardReportView ViewOf(HazardReport r, HttpContext http) =>

@@ -153,18 +153,7 @@ public static class MeritReviewApi
         {
             errors["month"] = ["month must be yyyy-MM."];
         }
-        MeritTitle? titleFilter = null;
-        if (!string.IsNullOrWhiteSpace(title))
-        {
-            if (KebabEnum.TryParse<MeritTitle>(title, out var parsed))
-            {
-                titleFilter = parsed;
-            }
-            else
-            {
-                errors["title"] = [$"title must be one of {KebabEnum.Names<MeritTitle>()}."];
-            }
-        }
+        var titleFilter = KebabEnum.Filter<MeritTitle>(title, "title", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -301,18 +290,7 @@ public static class MeritReviewApi
                 errors["month"] = ["month must be yyyy-MM."];
             }
         }
-        MeritTitle? titleFilter = null;
-        if (!string.IsNullOrWhiteSpace(title))
-        {
-            if (KebabEnum.TryParse<MeritTitle>(title, out var parsed))
-            {
-                titleFilter = parsed;
-            }
-            else
-            {
-                errors["title"] = [$"title must be one of {KebabEnum.Names<MeritTitle>()}."];
-            }
-        }
+        var titleFilter = KebabEnum.Filter<MeritTitle>(title, "title", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

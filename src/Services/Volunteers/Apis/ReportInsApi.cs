@@ -116,18 +116,7 @@ public static class ReportInsApi
         Guid? communityId, string? status, CancellationToken ct)
     {
         var errors = paging.Validate();
-        ReportInStatus? statusFilter = null;
-        if (!string.IsNullOrWhiteSpace(status))
-        {
-            if (KebabEnum.TryParse<ReportInStatus>(status, out var parsed))
-            {
-                statusFilter = parsed;
-            }
-            else
-            {
-                errors["status"] = [$"status must be one of {KebabEnum.Names<ReportInStatus>()}."];
-            }
-        }
+        var statusFilter = KebabEnum.Filter<ReportInStatus>(status, "status", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

@@ -127,18 +127,7 @@ public static class WorkersApi
         string? occupation, Guid? communityId, bool? partyMember, CancellationToken ct)
     {
         var errors = paging.Validate();
-        Occupation? occupationFilter = null;
-        if (!string.IsNullOrWhiteSpace(occupation))
-        {
-            if (KebabEnum.TryParse<Occupation>(occupation, out var parsed))
-            {
-                occupationFilter = parsed;
-            }
-            else
-            {
-                errors["occupation"] = [$"occupation must be one of {KebabEnum.Names<Occupation>()}."];
-            }
-        }
+        var occupationFilter = KebabEnum.Filter<Occupation>(occupation, "occupation", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
