@@ -204,6 +204,7 @@ internal static class VolunteersOptions
                 "--concurrency" => settings with { Concurrency = value },
                 "--seconds" => settings with { Seconds = value },
                 "--workers" => settings with { Workers = value },
+                "--warmup" => settings with { WarmupSeconds = value },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }
