@@ -19,7 +19,8 @@ namespace Platform.Benchmarks;
 public sealed record EdgeBenchmarkSettings
 {
     public int Connections { get; init; } = 16;
-    public int WarmupSeconds { get; init; } = 3;
+    /// <summary>Long enough for tiered JIT to settle on 2 busy cores; steady state is what a city's server runs in.</summary>
+    public int WarmupSeconds { get; init; } = 20;
     public int SliceSeconds { get; init; } = 5;
     public int Rounds { get; init; } = 3;
     public int Stations { get; init; } = 5_000;

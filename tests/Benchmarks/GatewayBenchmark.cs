@@ -22,7 +22,8 @@ namespace Platform.Benchmarks;
 public sealed record GatewayBenchmarkSettings
 {
     public int Connections { get; init; } = 16;
-    public int WarmupSeconds { get; init; } = 3;
+    /// <summary>Long enough for tiered JIT to settle on 2 busy cores; steady state is what a city's server runs in.</summary>
+    public int WarmupSeconds { get; init; } = 20;
     /// <summary>Each side is measured in <see cref="Rounds"/> alternating slices of this length, so drift in the
     /// machine's other load falls on both sides alike.</summary>
     public int SliceSeconds { get; init; } = 5;

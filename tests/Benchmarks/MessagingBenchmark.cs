@@ -29,8 +29,11 @@ public sealed record MessagingBenchmarkSettings
     public TimeSpan Tick { get; init; } = TimeSpan.FromMilliseconds(10);
     /// <summary>Scenario C: publishes in flight at once.</summary>
     public int ReferenceInFlight { get; init; } = 500;
-    /// <summary>Events sent through each bus before measuring (JIT, connections, queues).</summary>
-    public int Warmup { get; init; } = 3_000;
+    /// <summary>
+    /// Events sent through each bus before measuring (connections, queues, and above all JIT tiering: on 2 busy cores
+    /// the runtime takes tens of seconds to reach optimised code, and a short warm-up measured that instead).
+    /// </summary>
+    public int Warmup { get; init; } = 60_000;
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(10);
     /// <summary>Which scenarios to run (letters A, B, C).</summary>
     public string Scenarios { get; init; } = "ABC";

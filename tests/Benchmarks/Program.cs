@@ -2,8 +2,8 @@ using System.Globalization;
 using Platform.Benchmarks;
 
 // dotnet run -c Release --project tests/Benchmarks -- messaging [--events 50000] [--writers 4] [--batch 100]
-//     [--rate 1000] [--seconds 20] [--in-flight 500] [--deadline-minutes 10] [--scenarios ABC]
-// dotnet run -c Release --project tests/Benchmarks -- webhooks [--events 20000] [--rate 200] [--seconds 20]
+//     [--rate 1000] [--seconds 20] [--in-flight 500] [--warmup 60000] [--deadline-minutes 10] [--scenarios ABC]
+// dotnet run -c Release --project tests/Benchmarks -- webhooks [--events 20000] [--rate 200] [--seconds 20] [--warmup 30000]
 if (args.Length > 0 && args[0] == "webhooks")
 {
     var webhooks = new WebhookBenchmarkSettings();
@@ -15,6 +15,7 @@ if (args.Length > 0 && args[0] == "webhooks")
             "--events" => webhooks with { Events = value },
             "--rate" => webhooks with { OfferedRate = value },
             "--seconds" => webhooks with { OfferedSeconds = value },
+            "--warmup" => webhooks with { Warmup = value },
             _ => throw new ArgumentException($"Unknown option {args[i]}."),
         };
     }
@@ -29,7 +30,7 @@ if (args.Length > 0 && args[0] == "gateway")
 // dotnet run -c Release --project tests/Benchmarks -- edge   (needs wrk: sudo apt-get install -y wrk)
 if (args is ["edge", ..]) return await EdgeBenchmark.RunAsync(new EdgeBenchmarkSettings());
 if (args is ["stations", ..]) return Platform.Benchmarks.Stations.StationsBenchmark.Run(args[1..]);
-//     volunteers [--open-reports 100000] [--concurrency 32] [--seconds 20] [--warmup 5] [--workers 2000]
+//     volunteers [--open-reports 100000] [--concurrency 32] [--seconds 20] [--warmup 60] [--workers 2000]
 if (args.Length > 0 && args[0] == "volunteers")
 {
     return await VolunteersBenchmark.RunAsync(VolunteersOptions.Parse(args));
@@ -58,6 +59,7 @@ for (var i = 1; i + 1 < args.Length; i += 2)
         "--rate" => settings with { OfferedRate = value },
         "--seconds" => settings with { OfferedSeconds = value },
         "--in-flight" => settings with { ReferenceInFlight = value },
+        "--warmup" => settings with { Warmup = value },
         "--deadline-minutes" => settings with { Deadline = TimeSpan.FromMinutes(value) },
         _ => throw new ArgumentException($"Unknown option {args[i]}."),
     };

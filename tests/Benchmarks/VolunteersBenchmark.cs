@@ -17,7 +17,8 @@ public sealed record VolunteersBenchmarkSettings
     /// <summary>Requests in flight at once (workers' phones reporting at the same time).</summary>
     public int Concurrency { get; init; } = 32;
     public int Seconds { get; init; } = 20;
-    public int WarmupSeconds { get; init; } = 5;
+    /// <summary>Long enough for tiered JIT to settle on 2 busy cores; steady state is what a city's server runs in.</summary>
+    public int WarmupSeconds { get; init; } = 60;
     /// <summary>Distinct workers the reports come from (each with its own token).</summary>
     public int Workers { get; init; } = 2_000;
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(10);

@@ -22,6 +22,8 @@ public sealed record WebhookBenchmarkSettings
     /// <summary>Latency run: events per second offered, for this many seconds.</summary>
     public int OfferedRate { get; init; } = 200;
     public int OfferedSeconds { get; init; } = 20;
+    /// <summary>Deliveries before measuring: JIT tiering, connections and queues settle.</summary>
+    public int Warmup { get; init; } = 30_000;
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(10);
 }
 
@@ -60,8 +62,8 @@ public static class WebhookBenchmark
             var bus = partners.Services.GetRequiredService<IBus>();
 
             // Warm-up: JIT, connections, queues.
-            await PublishAsync(bus, 500, rate: null, deadline.Token);
-            await receiver.WaitForAsync(500, deadline.Token);
+            await PublishAsync(bus, settings.Warmup, rate: null, deadline.Token);
+            await receiver.WaitForAsync(settings.Warmup, deadline.Token);
             receiver.Reset();
 
             Console.WriteLine($"throughput: publishing {settings.Events} events as fast as the bus takes them");
