@@ -132,7 +132,7 @@ public sealed class HazardIntake(VolunteersDb db, TimeProvider clock, IOptions<H
         report.AttachPhoto(now);
     }
 
-    private async Task<RoutedTo> RouteAsync(HazardCategory category, GeoPoint position, CancellationToken ct)
+    internal async Task<RoutedTo> RouteAsync(HazardCategory category, GeoPoint position, CancellationToken ct)
     {
         // The nearest community by a flat approximation (fine at a city's scale); the domain checks the exact distance.
         var cos = Math.Cos(position.Latitude * Math.PI / 180);
