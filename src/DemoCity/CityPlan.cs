@@ -19,11 +19,19 @@ public sealed record PlannedWorker(int Index, string Name, string Phone, string 
 /// <summary>A red volunteer vanguard team (红色志愿先锋队): a Party member leads workers of the same community.</summary>
 public sealed record PlannedTeam(int Index, string Name, int Community, int Leader, int[] Members);
 
-/// <summary>Outcome: how far the community's staff move the report on (open, acknowledged, in-progress, closed).</summary>
-public sealed record PlannedHazard(int Index, string Category, double Latitude, double Longitude, string Description, string Outcome);
+/// <summary>
+/// A report of the city's earlier ledger. Outcome: how far it was moved on (open, acknowledged, in-progress, closed);
+/// reported <see cref="HoursAgo"/> hours before the load, each step of the outcome <see cref="StepHours"/> hours after
+/// the report (the last one still before the load).
+/// </summary>
+public sealed record PlannedHazard(int Index, string Category, double Latitude, double Longitude, string Description, string Outcome, int HoursAgo, int[] StepHours);
 
-/// <summary>Outcome: how far the case gets (submitted, assigned, in-progress, resolved).</summary>
-public sealed record PlannedCase(int Index, string Category, string Description, string Outcome);
+/// <summary>
+/// A case of the earlier ledger. Outcome: how far it got (submitted, assigned, in-progress, resolved); submitted
+/// <see cref="HoursAgo"/> hours before the load, its steps (triage, assignment, start, resolution, as far as the
+/// outcome goes) <see cref="StepHours"/> hours after submission.
+/// </summary>
+public sealed record PlannedCase(int Index, string Category, string Description, string Outcome, int HoursAgo, int[] StepHours);
 
 public sealed record PlannedCourse(int Index, string Title, string Kind, string Provider, string ProviderName, string Delivery, string? Address, int Capacity,
     int FirstSessionInDays, int Sessions);
@@ -34,7 +42,8 @@ public sealed record PlannedArticle(int Index, int Organization, string Category
 
 public sealed record PlannedCall(int Index, int HoursAgo, int DurationSeconds, string Category, string Outcome);
 
-public sealed record PlannedActivity(int Index, string Title, string Kind, string[] Partners, int InDays, string Location, District District);
+/// <summary>A joint activity <see cref="InDays"/> days from the load: held, with its participants, when that is in the past.</summary>
+public sealed record PlannedActivity(int Index, string Title, string Kind, string[] Partners, int InDays, string Location, District District, int? Participants);
 
 /// <summary>Staff users the demo signs in as; Specialty only for professionals.</summary>
 public sealed record PlannedStaff(string UserName, string Role, District? District, string? Specialty, string DisplayName);
@@ -118,16 +127,18 @@ public sealed class CityPlan
         }
         Scale = scale;
         var random = new Random(Seed);
+        // Times of the history come from their own sequence, so the city itself (names, phones, places) stays as it was.
+        var history = new Random(Seed + 1);
         Communities = PlanCommunities(Scaled(ReportCommunities, 3), random);
         Enterprises = PlanEnterprises(random);
         Organizations = PlanOrganizations();
         Stations = PlanStations(Scaled(ReportStations, 3), random);
-        Workers = PlanWorkers(Scaled(ReportWorkers, 12), Scaled(ReportHazards, 3), Scaled(ReportCases, 3), random);
+        Workers = PlanWorkers(Scaled(ReportWorkers, 12), Scaled(ReportHazards, 3), Scaled(ReportCases, 3), random, history);
         Courses = PlanCourses();
         StudyActivities = PlanStudyActivities(Scaled(ReportStudySessions, 3), random);
         Articles = PlanArticles(Scaled(ReportArticles, 3));
         Calls = PlanCalls(Scaled(ReportCalls, 3), random);
-        Activities = PlanActivities();
+        Activities = PlanActivities(history);
         Staff = PlanStaff();
         VanguardTeams = PlanTeams(Scaled(ReportVanguardVolunteers / TeamSize, 1));
     }
@@ -316,7 +327,10 @@ public sealed class CityPlan
         return stations;
     }
 
-    private List<PlannedWorker> PlanWorkers(int count, int hazards, int cases, Random random)
+    /// <summary>How far back the demo's history reaches: about six months.</summary>
+    public const int HistoryHours = 180 * 24;
+
+    private List<PlannedWorker> PlanWorkers(int count, int hazards, int cases, Random random, Random history)
     {
         var workers = new List<PlannedWorker>(count);
         var hazardEvery = Math.Max(1, count / hazards);
@@ -352,7 +366,9 @@ public sealed class CityPlan
                     < 16 => "acknowledged",
                     _ => "open",
                 };
-                hazard = new PlannedHazard(h, HazardCategories[c], Math.Round(lat, 6), Math.Round(lon, 6), HazardTexts[c], outcome);
+                var steps = HazardSteps(outcome, history);
+                hazard = new PlannedHazard(h, HazardCategories[c], Math.Round(lat, 6), Math.Round(lon, 6), HazardTexts[c], outcome,
+                    HoursAgo(outcome == "closed" ? HistoryHours : outcome == "in-progress" ? 14 * 24 : outcome == "acknowledged" ? 5 * 24 : 3 * 24, steps, history), steps);
             }
             PlannedCase? rightsCase = null;
             if (i % caseEvery == caseEvery / 3 && caseIndex < cases)
@@ -366,11 +382,52 @@ public sealed class CityPlan
                     < 9 => "assigned",
                     _ => "submitted",
                 };
-                rightsCase = new PlannedCase(k, CaseCategories[c], CaseTexts[c], outcome);
+                var steps = CaseSteps(outcome, history);
+                // Cases still waiting are recent (a team that lets a case wait for weeks is not the report's team).
+                rightsCase = new PlannedCase(k, CaseCategories[c], CaseTexts[c], outcome,
+                    HoursAgo(outcome == "resolved" ? HistoryHours : outcome == "in-progress" ? 21 * 24 : 12, steps, history), steps);
             }
             workers.Add(new PlannedWorker(i, name, phone, occupation, enterprise.Index, partyMember, joined, community.Index, hazard, rightsCase));
         }
         return workers;
+    }
+
+    /// <summary>Acknowledged within a day, work begun within three, closed within three weeks.</summary>
+    private static int[] HazardSteps(string outcome, Random history)
+    {
+        var acknowledged = 1 + history.Next(24);
+        var inProgress = acknowledged + 2 + history.Next(70);
+        var closed = inProgress + 24 + history.Next(19 * 24);
+        return outcome switch
+        {
+            "closed" => [acknowledged, inProgress, closed],
+            "in-progress" => [acknowledged, inProgress],
+            "acknowledged" => [acknowledged],
+            _ => [],
+        };
+    }
+
+    /// <summary>Triaged within hours, assigned the same day, taken up mostly within the day, resolved within two weeks.</summary>
+    private static int[] CaseSteps(string outcome, Random history)
+    {
+        var triaged = 1 + history.Next(3);
+        var assigned = triaged + 1 + history.Next(5);
+        var started = assigned + 1 + history.Next(16);
+        var resolved = started + 24 + history.Next(13 * 24);
+        return outcome switch
+        {
+            "resolved" => [triaged, assigned, started, resolved],
+            "in-progress" => [triaged, assigned, started],
+            "assigned" => [triaged, assigned],
+            _ => [],
+        };
+    }
+
+    /// <summary>Hours before the load, within <paramref name="window"/>, leaving room for every step before the load.</summary>
+    private static int HoursAgo(int window, int[] steps, Random history)
+    {
+        var last = steps.Length == 0 ? 0 : steps[^1];
+        return last + 1 + history.Next(Math.Max(1, window - last - 1));
     }
 
     private static List<PlannedCourse> PlanCourses()
@@ -450,7 +507,10 @@ public sealed class CityPlan
         return calls;
     }
 
-    private static List<PlannedActivity> PlanActivities()
+    /// <summary>Of the report's 25 activities, those planned before the load were held.</summary>
+    public const int UpcomingActivities = 6;
+
+    private static List<PlannedActivity> PlanActivities(Random history)
     {
         (string Title, string Kind, string[] Partners)[] kinds =
         [
@@ -463,7 +523,11 @@ public sealed class CityPlan
         {
             var k = kinds[i % kinds.Length];
             var district = Districts[i % Districts.Count];
-            activities.Add(new PlannedActivity(i, $"{k.Title}（{district.Name}）", k.Kind, k.Partners, 3 + i * 3, $"{district.Name}党群服务中心", district));
+            // The held ones about every nine days over the last six months, the rest weekly from next week.
+            var held = i < 25 - UpcomingActivities;
+            var inDays = held ? -(5 + (25 - UpcomingActivities - 1 - i) * 9) : 3 + (i - (25 - UpcomingActivities)) * 7;
+            activities.Add(new PlannedActivity(i, $"{k.Title}（{district.Name}）", k.Kind, k.Partners, inDays, $"{district.Name}党群服务中心", district,
+                held ? 30 + history.Next(120) : null));
         }
         return activities;
     }

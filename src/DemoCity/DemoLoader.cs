@@ -36,16 +36,18 @@ public sealed record LoadSummary(TimeSpan Elapsed, IReadOnlyDictionary<string, (
 /// grant), staff users it creates through identity's admin API, and workers through the phone one-time-code grant.
 /// Idempotent: every creating call carries an Idempotency-Key derived from the plan (a second load gets the first
 /// answers back and creates nothing), and workers already reported in to their community (found by their masked phone
-/// in the community's worker list) are not signed in again.
+/// in the community's worker list) are not signed in again. The city's history (hazard reports and cases over the last
+/// six months, activities held) goes through the services' import endpoints, found again by its ledger ids.
 /// </summary>
 public sealed partial class DemoLoader(PlatformServices services, CityPlan plan, DemoOptions options, ILogger<DemoLoader> logger)
 {
     private const string KeyPrefix = "demo-city-v1";
     private readonly ConcurrentDictionary<string, (int Created, int Existing)> _records = new();
+    /// <summary>The history's times are relative to this moment (the plan's hours before the load).</summary>
+    private readonly DateTimeOffset _loadedAt = DateTimeOffset.UtcNow;
     private readonly ConcurrentDictionary<string, string> _tokens = new();
     private readonly ConcurrentDictionary<string, Guid> _staffIds = new();
     private Guid[] _communities = [];
-    private Dictionary<Guid, int> _communityIndex = [];
     private Guid[] _enterprises = [];
     private Guid[] _organizations = [];
     private Guid[] _stations = [];
@@ -69,6 +71,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
         await Phase("training", () => TrainingAsync(ct));
         await Phase("professionals", () => ProfessionalsAsync(ct));
         await Phase("workers", () => WorkersAsync(ct));
+        await Phase("hazard history", () => HazardHistoryAsync(ct));
         await Phase("vanguard teams", () => VanguardTeamsAsync(ct));
         await Phase("hotline and activities", () => RightsAsync(ct));
         return new LoadSummary(clock.Elapsed, _records.ToDictionary());
@@ -82,6 +85,16 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
     }
 
     /// <summary>Counts a record as created, or as existing when the answer was a replay or a 409 (or a 200 where 201 means new).</summary>
+    /// <summary>Counts the records of an import answer: created by this call, or imported before.</summary>
+    private void CountImported(string kind, Answer answer, string list)
+    {
+        foreach (var record in answer.Body.GetProperty(list).EnumerateArray())
+        {
+            var created = record.GetProperty("created").GetBoolean();
+            _records.AddOrUpdate(kind, _ => created ? (1, 0) : (0, 1), (_, c) => created ? (c.Created + 1, c.Existing) : (c.Created, c.Existing + 1));
+        }
+    }
+
     private void Count(string kind, Answer answer, bool okMeansExisting = false)
     {
         var existing = answer.Replayed || answer.Status == HttpStatusCode.Conflict || (okMeansExisting && answer.Status == HttpStatusCode.OK);
@@ -155,7 +168,6 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
             Count("communities", answer);
             _communities[c.Index] = answer.Id;
         }, ct);
-        _communityIndex = _communities.Select((id, index) => (id, index)).ToDictionary(x => x.id, x => x.index);
     }
 
     private async Task EnterprisesAsync(CancellationToken ct)
@@ -310,7 +322,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
 
     private async Task RightsAsync(CancellationToken ct)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = _loadedAt;
         var taker = _tokens["demo.counsellor.1"];
         await ForEach(plan.Calls, async (c, token) =>
         {
@@ -325,16 +337,40 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
             Count("hotline calls", answer);
         }, ct);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Shanghai).DateTime);
-        await ForEach(plan.Activities, async (a, token) =>
+        // 14:30 Beijing time, sent in UTC: the rights service stores the offset as given and PostgreSQL takes UTC only.
+        DateTimeOffset StartOf(PlannedActivity a)
         {
             var date = today.AddDays(a.InDays);
+            return new DateTimeOffset(date.Year, date.Month, date.Day, 14, 30, 0, TimeSpan.FromHours(8)).ToUniversalTime();
+        }
+        // Those already held come from the ledger, with their participants; the others are scheduled.
+        var held = plan.Activities.Where(a => a.Participants is not null).ToList();
+        if (held.Count > 0)
+        {
+            var imported = (await services.Rights.PostAsync("/activities/imports", new
+            {
+                activities = held.Select(a => new
+                {
+                    externalId = Key("joint-activity", a.Index),
+                    title = a.Title,
+                    kind = a.Kind,
+                    partners = a.Partners,
+                    heldAt = StartOf(a),
+                    location = a.Location,
+                    district = a.District.Name,
+                    participants = a.Participants,
+                }).ToArray(),
+            }, _tokens["operator"], Key("joint-activity-import", 0), ct)).Expect("Importing the joint activities held");
+            CountImported("joint activities", imported, "records");
+        }
+        await ForEach(plan.Activities.Where(a => a.Participants is null), async (a, token) =>
+        {
             var answer = (await services.Rights.PostAsync("/activities", new
             {
                 title = a.Title,
                 kind = a.Kind,
                 partners = a.Partners,
-                // 14:30 Beijing time, sent in UTC: the rights service stores the offset as given and PostgreSQL takes UTC only.
-                scheduledAt = new DateTimeOffset(date.Year, date.Month, date.Day, 14, 30, 0, TimeSpan.FromHours(8)).ToUniversalTime(),
+                scheduledAt = StartOf(a),
                 location = a.Location,
                 district = a.District.Name,
             }, Supervisor, Key("joint-activity", a.Index), token)).Expect($"Scheduling activity {a.Title}");
@@ -377,7 +413,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
     private static string MaskPhone(string phone) => string.Concat(phone.AsSpan(0, 3), "****", phone.AsSpan(phone.Length - 4));
 
     /// <summary>
-    /// One worker's day one: sign in with a phone code, register, report a hazard or ask for help when planned, and
+    /// One worker's day one: sign in with a phone code, register, the case they asked for help with (from the ledger) when planned, and
     /// report in to the community, which the district's community staff confirm. Reporting in comes last, so a
     /// worker who serves in their community has done everything before.
     /// </summary>
@@ -408,13 +444,9 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
 
         var community = plan.Communities[w.Community];
         var staff = _tokens[CityPlan.StaffOf(community.District)];
-        if (w.Hazard is { } hazard)
-        {
-            await HazardAsync(hazard, token, ct);
-        }
         if (w.Case is { } rightsCase)
         {
-            await CaseAsync(rightsCase, community, token, ct);
+            await CaseAsync(rightsCase, community, Guid.Parse(Subject(token)), ct);
         }
 
         var reportIn = await services.Volunteers.PostAsync("/workers/me/report-ins", new { communityId = _communities[w.Community] }, token, Key("report-in", w.Index), ct);
@@ -505,79 +537,82 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
         }
     }
 
-    private async Task HazardAsync(PlannedHazard hazard, string workerToken, CancellationToken ct)
+    /// <summary>
+    /// The hazard reports of the city's ledger (months of them), imported by the operator in batches with their
+    /// times and status history. The volunteers service routes each as live intake would; the ledger ids make a
+    /// second load find them instead of copying them.
+    /// </summary>
+    private async Task HazardHistoryAsync(CancellationToken ct)
     {
-        var reported = (await services.Volunteers.PostAsync("/hazard-reports",
-            new { category = hazard.Category, latitude = hazard.Latitude, longitude = hazard.Longitude, description = hazard.Description },
-            workerToken, Key("hazard", hazard.Index), ct)).Expect($"Reporting hazard {hazard.Index}");
-        Count("hazard reports", reported);
-        var report = reported.Body.GetProperty("report");
-        var id = report.GetProperty("id").GetGuid();
-        // The volunteers service routes the report to the community it lies in (maybe a neighbouring district's, or
-        // none): that community's staff move it on, the operator where no community took it.
-        var staffToken = report.GetProperty("communityId").ValueKind == JsonValueKind.String
-                         && _communityIndex.TryGetValue(report.GetProperty("communityId").GetGuid(), out var index)
-            ? _tokens[CityPlan.StaffOf(plan.Communities[index].District)]
-            : _tokens["operator"];
-        string[] steps = hazard.Outcome switch
+        var batches = plan.Hazards.Chunk(HazardBatch).Select((batch, index) => (batch, index)).ToList();
+        await ForEach(batches, async (b, token) =>
         {
-            "closed" => ["acknowledged", "in-progress", "closed"],
-            "in-progress" => ["acknowledged", "in-progress"],
-            "acknowledged" => ["acknowledged"],
-            _ => [],
-        };
-        foreach (var step in steps)
-        {
-            var changed = await services.Volunteers.PostRepeatableAsync($"/hazard-reports/{id}/status",
-                new { status = step, notes = step == "closed" ? "已通知责任部门处理完毕，现场复查合格。" : null }, staffToken, ct);
-            // A step taken by an earlier load is refused as no longer possible: the report is already past it.
-            if (changed.Status is not (HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity))
+            var answer = (await services.Volunteers.PostAsync("/hazard-reports/imports", new
             {
-                changed.Expect($"Moving hazard {hazard.Index} to {step}");
-            }
-        }
+                reports = b.batch.Select(h =>
+                {
+                    var reportedAt = _loadedAt.AddHours(-h.HoursAgo);
+                    string[] statuses = ["acknowledged", "in-progress", "closed"];
+                    return new
+                    {
+                        externalId = Key("hazard", h.Index),
+                        category = h.Category,
+                        latitude = h.Latitude,
+                        longitude = h.Longitude,
+                        description = h.Description,
+                        reportedAt,
+                        history = h.StepHours.Select((hours, k) => new
+                        {
+                            status = statuses[k],
+                            at = reportedAt.AddHours(hours),
+                            notes = statuses[k] == "closed" ? "已通知责任部门处理完毕，现场复查合格。" : null,
+                        }).ToArray(),
+                    };
+                }).ToArray(),
+            }, _tokens["operator"], Key("hazard-import", b.index), token)).Expect($"Importing hazard reports (batch {b.index})");
+            CountImported("hazard reports", answer, "reports");
+        }, ct);
     }
 
-    private async Task CaseAsync(PlannedCase rightsCase, PlannedCommunity community, string workerToken, CancellationToken ct)
+    /// <summary>Reports per import call (the volunteers service takes at most 200).</summary>
+    private const int HazardBatch = 200;
+
+    /// <summary>
+    /// The worker's case from the ledger: imported by the operator with the worker as requester and its steps at their
+    /// times, handled by one of the demo professionals (their case file to continue where it is not resolved).
+    /// </summary>
+    private async Task CaseAsync(PlannedCase rightsCase, PlannedCommunity community, Guid workerId, CancellationToken ct)
     {
-        var submitted = (await services.Rights.PostAsync("/cases", new
-        {
-            category = rightsCase.Category,
-            channel = "app",
-            urgency = "normal",
-            description = rightsCase.Description,
-            communityId = _communities[community.Index],
-        }, workerToken, Key("case", rightsCase.Index), ct)).Expect($"Asking for help (case {rightsCase.Index})");
-        Count("counselling and legal cases", submitted);
-        if (rightsCase.Outcome == "submitted")
-        {
-            return;
-        }
-        var id = submitted.Id;
+        var submittedAt = _loadedAt.AddHours(-rightsCase.HoursAgo);
+        DateTimeOffset? Step(int k) => rightsCase.StepHours.Length > k ? submittedAt.AddHours(rightsCase.StepHours[k]) : null;
         var professional = rightsCase.Category == "psychological-support"
             ? $"demo.counsellor.{1 + rightsCase.Index % 2}"
             : $"demo.lawyer.{1 + rightsCase.Index % 2}";
-        var steps = new List<(ServiceClient Service, string Path, object? Body, string Token)>
+        var resolved = Step(3);
+        var answer = (await services.Rights.PostAsync("/cases/imports", new
         {
-            (services.Rights, $"/cases/{id}/triage", new { category = rightsCase.Category, urgency = "normal" }, Supervisor),
-            (services.Rights, $"/cases/{id}/assignment", new { professionalId = _staffIds[professional] }, Supervisor),
-        };
-        if (rightsCase.Outcome is "in-progress" or "resolved")
-        {
-            steps.Add((services.Rights, $"/cases/{id}/start", null, _tokens[professional]));
-        }
-        if (rightsCase.Outcome == "resolved")
-        {
-            steps.Add((services.Rights, $"/cases/{id}/resolution", new { summary = "已提供咨询意见并跟进，求助人表示问题得到解决。" }, _tokens[professional]));
-        }
-        foreach (var (service, path, body, token) in steps)
-        {
-            var answer = await service.PostRepeatableAsync(path, body, token, ct);
-            if (answer.Status is not (HttpStatusCode.Conflict or HttpStatusCode.UnprocessableEntity))
+            cases = new[]
             {
-                answer.Expect($"Case {rightsCase.Index}: {path}");
-            }
-        }
+                new
+                {
+                    externalId = Key("case", rightsCase.Index),
+                    category = rightsCase.Category,
+                    channel = "app",
+                    urgency = "normal",
+                    description = rightsCase.Description,
+                    workerId,
+                    communityId = _communities[community.Index],
+                    submittedAt,
+                    triagedAt = Step(0),
+                    professionalId = Step(1) is null ? (Guid?)null : _staffIds[professional],
+                    assignedAt = Step(1),
+                    startedAt = Step(2),
+                    resolvedAt = resolved,
+                    resolution = resolved is null ? null : "已提供咨询意见并跟进，求助人表示问题得到解决。",
+                },
+            },
+        }, _tokens["operator"], Key("case-import", rightsCase.Index), ct)).Expect($"Importing case {rightsCase.Index}");
+        CountImported("counselling and legal cases", answer, "records");
     }
 
     // ---- plumbing -------------------------------------------------------------------------------------------

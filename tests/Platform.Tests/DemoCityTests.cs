@@ -58,6 +58,18 @@ public sealed class DemoCityTests(PlatformFixture platform)
                 $"{figure}: {Figure(before, figure)} before, {Figure(loaded, figure)} after loading, expected {added} more.");
         }
         Assert.Equal(plan.Communities.Count, Figure(loaded, "volunteers.communitiesServed") - Figure(before, "volunteers.communitiesServed"));
+        // The city has months of history: hazard reports and cases filed more than 90 (30) days ago, with their
+        // original dates (only the demo's imported history can be that old).
+        var oldestPlanned = plan.Hazards.Max(h => h.HoursAgo);
+        Assert.True(oldestPlanned > 90 * 24, $"The plan's oldest hazard is only {oldestPlanned / 24} days old.");
+        var ninetyDaysAgo = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-90).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var oldHazards = await GetJsonAsync($"/api/volunteers/stats?to={ninetyDaysAgo}");
+        Assert.Equal(plan.Hazards.LongCount(h => h.HoursAgo >= 90 * 24), oldHazards.GetProperty("hazardReports").GetInt64());
+        var oldest = await GetJsonAsync($"/api/volunteers/hazard-reports?source=imported&pageSize=1&page={plan.Hazards.Count()}");
+        var oldestReported = oldest.GetProperty("items")[0].GetProperty("reportedAt").GetDateTimeOffset();
+        Assert.True(oldestReported < DateTimeOffset.UtcNow.AddDays(-90), $"The oldest hazard report was filed {oldestReported:O}.");
+        var thirtyDaysAgo = Uri.EscapeDataString(DateTimeOffset.UtcNow.AddDays(-30).ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(plan.Cases.Count(c => c.HoursAgo >= 30 * 24), (await GetJsonAsync($"/api/rights/stats?to={thirtyDaysAgo}")).GetProperty("cases").GetInt32());
 
         var second = await ExecuteAsync("demo-city", OperatorCommands.LoadDemoData);
         Assert.True(second.Success, second.Message);
@@ -120,6 +132,13 @@ public sealed class DemoCityTests(PlatformFixture platform)
         using var worker = platform.ClientWithToken(body.GetProperty("access_token").GetString()!);
         using var refused = await worker.GetAsync(new Uri("/api/ledger", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    private async Task<JsonElement> GetJsonAsync(string path)
+    {
+        using var response = await platform.Operator.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     private async Task<ExecuteCommandResult> ExecuteAsync(string resource, string command)

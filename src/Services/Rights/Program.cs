@@ -24,6 +24,7 @@ app.MapProfessionalsApi();
 app.MapHotlineApi();
 app.MapAlertsApi();
 app.MapActivitiesApi();
+app.MapImportsApi();
 app.MapStatsApi();
 
 app.Run();

@@ -30,6 +30,7 @@ app.MapCommunityDirectory();
 app.MapWorkersApi();
 app.MapReportInsApi();
 app.MapHazardReportsApi();
+app.MapHazardImportsApi();
 app.MapHazardRoutesApi();
 app.MapOpen311Api();
 app.MapVanguardTeamsApi();

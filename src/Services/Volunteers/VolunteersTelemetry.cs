@@ -21,6 +21,7 @@ public sealed class VolunteersTelemetry
     private readonly Counter<long> _reported;
     private readonly Counter<long> _meToo;
     private readonly Counter<long> _closed;
+    private readonly Counter<long> _imported;
 
     public VolunteersTelemetry(IMeterFactory meters)
     {
@@ -29,6 +30,7 @@ public sealed class VolunteersTelemetry
         _reported = meter.CreateCounter<long>("platform.hazards.reported", "{report}", "New hazard reports taken in (a \"me too\" on an open report is not counted here).");
         _meToo = meter.CreateCounter<long>("platform.hazards.me_too", "{report}", "Workers who reported a hazard that was already open (joined to it).");
         _closed = meter.CreateCounter<long>("platform.hazards.closed", "{report}", "Hazard reports that reached a final status (outcome: closed or rejected).");
+        _imported = meter.CreateCounter<long>("platform.hazards.imported", "{report}", "Historical hazard reports taken over from the earlier ledger (not counted as reported or closed: they happened before).");
     }
 
     /// <summary>After the intake committed.</summary>
@@ -50,6 +52,16 @@ public sealed class VolunteersTelemetry
             case IntakeOutcome.MeToo:
                 _meToo.Add(1, category, district);
                 break;
+        }
+    }
+
+    /// <summary>After an import committed.</summary>
+    public void Imported(IEnumerable<HazardReport> reports)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        foreach (var group in reports.GroupBy(r => (r.Category, r.District)))
+        {
+            _imported.Add(group.Count(), Tag("category", KebabEnum.Name(group.Key.Category)), Tag("district", group.Key.District));
         }
     }
 

@@ -14,10 +14,10 @@ public sealed record HeldRequest(int? Participants);
 
 public sealed record ActivityView(
     Guid Id, string Title, ActivityKind Kind, IReadOnlyList<ActivityPartner> Partners, DateTimeOffset ScheduledAt, string Location,
-    string? District, ActivityStatus Status, int? Participants, DateTimeOffset? HeldAt)
+    string? District, ActivityStatus Status, int? Participants, DateTimeOffset? HeldAt, RecordSource Source)
 {
     public static ActivityView From(JointActivity a) =>
-        new(a.Id, a.Title, a.Kind, a.Partners, a.ScheduledAt, a.Location, a.District, a.Status, a.Participants, a.HeldAt);
+        new(a.Id, a.Title, a.Kind, a.Partners, a.ScheduledAt, a.Location, a.District, a.Status, a.Participants, a.HeldAt, a.Source);
 }
 
 /// <summary>Job fairs, health clinics, socials and visits with HR, the trade union, Red Cross, women's federation, hospitals.</summary>

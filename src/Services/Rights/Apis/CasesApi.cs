@@ -20,11 +20,11 @@ public sealed record AnonymousCaseRequest(
 public sealed record CaseSummary(
     Guid Id, CaseCategory Category, CaseChannel Channel, Urgency Urgency, CaseStatus Status, string? District,
     DateTimeOffset SubmittedAt, DateTimeOffset FirstResponseDueAt, bool Overdue, Guid? AssignedProfessionalId,
-    DateTimeOffset? FirstRespondedAt, DateTimeOffset? ResolvedAt)
+    DateTimeOffset? FirstRespondedAt, DateTimeOffset? ResolvedAt, RecordSource Source)
 {
     public static CaseSummary From(RightsCase c, DateTimeOffset now) => new(
         c.Id, c.Category, c.Channel, c.Urgency, c.Status, c.District, c.SubmittedAt, c.FirstResponseDueAt,
-        c.IsOverdue(now), c.AssignedProfessionalId, c.FirstRespondedAt, c.ResolvedAt);
+        c.IsOverdue(now), c.AssignedProfessionalId, c.FirstRespondedAt, c.ResolvedAt, c.Source);
 }
 
 public sealed record NoteView(Guid Id, NoteAuthor Author, DateTimeOffset WrittenAt, string Text);
@@ -45,12 +45,12 @@ public sealed record CaseDetail(
     bool Anonymous, DateTimeOffset SubmittedAt, DateTimeOffset FirstResponseDueAt, bool Overdue,
     DateTimeOffset? TriagedAt, Guid? AssignedProfessionalId, DateTimeOffset? AssignedAt, DateTimeOffset? FirstRespondedAt,
     DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt, int? Satisfaction, EscalationPartner? EscalatedTo,
-    DateTimeOffset? EscalatedAt, CaseContent? Content)
+    DateTimeOffset? EscalatedAt, CaseContent? Content, RecordSource Source)
 {
     public static CaseDetail From(RightsCase c, DateTimeOffset now, bool withContent) => new(
         c.Id, c.Category, c.Channel, c.Urgency, c.Status, c.District, c.RequesterWorkerId is null, c.SubmittedAt,
         c.FirstResponseDueAt, c.IsOverdue(now), c.TriagedAt, c.AssignedProfessionalId, c.AssignedAt, c.FirstRespondedAt,
-        c.ResolvedAt, c.ClosedAt, c.Satisfaction, c.EscalatedTo, c.EscalatedAt, withContent ? CaseContent.From(c) : null);
+        c.ResolvedAt, c.ClosedAt, c.Satisfaction, c.EscalatedTo, c.EscalatedAt, withContent ? CaseContent.From(c) : null, c.Source);
 }
 
 public sealed record ContentReadRequest(string? Reason);
@@ -324,12 +324,12 @@ public static class CasesApi
             : query.OrderByDescending(c => c.SubmittedAt).ThenByDescending(c => c.Id);
         // Only the columns a summary shows: the encrypted ones are never read (nor decrypted) for a list.
         var rows = await ordered.Skip(paging.Skip).Take(paging.Size)
-            .Select(c => new { c.Id, c.Category, c.Channel, c.Urgency, c.Status, c.District, c.SubmittedAt, c.FirstResponseDueAt, c.AssignedProfessionalId, c.FirstRespondedAt, c.ResolvedAt })
+            .Select(c => new { c.Id, c.Category, c.Channel, c.Urgency, c.Status, c.District, c.SubmittedAt, c.FirstResponseDueAt, c.AssignedProfessionalId, c.FirstRespondedAt, c.ResolvedAt, c.Source })
             .ToListAsync(ct);
         var now = clock.GetUtcNow();
         var items = rows.Select(c => new CaseSummary(c.Id, c.Category, c.Channel, c.Urgency, c.Status, c.District, c.SubmittedAt,
             c.FirstResponseDueAt, c.FirstRespondedAt is null && c.Status.AwaitsFirstResponse() && now > c.FirstResponseDueAt,
-            c.AssignedProfessionalId, c.FirstRespondedAt, c.ResolvedAt)).ToList();
+            c.AssignedProfessionalId, c.FirstRespondedAt, c.ResolvedAt, c.Source)).ToList();
         return TypedResults.Ok(new Page<CaseSummary>(items, paging.PageNumber, paging.Size, total));
     }
 

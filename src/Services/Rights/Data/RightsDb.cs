@@ -60,6 +60,10 @@ public sealed class RightsDb(DbContextOptions<RightsDb> options, PersonalDataPro
             e.HasIndex(x => new { x.Status, x.FirstResponseDueAt });
             e.HasIndex(x => x.SubmittedAt);
             e.HasIndex(x => x.CallbackNumberIndex);
+            e.Property(x => x.Source).HasConversion<string>().HasMaxLength(20).HasDefaultValue(RecordSource.Live);
+            e.Property(x => x.ExternalId).HasMaxLength(CaseImport.ExternalIdMaxLength);
+            // A ledger case is imported once: re-sending a batch finds it by this id.
+            e.HasIndex(x => x.ExternalId).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
         });
         modelBuilder.Entity<CaseNote>(e =>
         {
@@ -114,6 +118,9 @@ public sealed class RightsDb(DbContextOptions<RightsDb> options, PersonalDataPro
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
             e.PrimitiveCollection(x => x.Partners).ElementType(t => t.HasConversion<string>());
             e.HasIndex(x => new { x.Status, x.ScheduledAt });
+            e.Property(x => x.Source).HasConversion<string>().HasMaxLength(20).HasDefaultValue(RecordSource.Live);
+            e.Property(x => x.ExternalId).HasMaxLength(CaseImport.ExternalIdMaxLength);
+            e.HasIndex(x => x.ExternalId).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
         });
     }
 }

@@ -12,6 +12,13 @@ public enum CaseCategory
     Other,
 }
 
+/// <summary>Where a case or activity record came from: the platform itself, or the city's earlier ledger (imported history).</summary>
+public enum RecordSource
+{
+    Live,
+    Imported,
+}
+
 /// <summary>How the request reached the rights team.</summary>
 public enum CaseChannel
 {

@@ -49,8 +49,64 @@ public sealed class JointActivity
     public int? Participants { get; private set; }
     public DateTimeOffset? HeldAt { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
+    public RecordSource Source { get; private set; }
+    /// <summary>The activity's id in the ledger it was imported from (unique): importing it again finds it.</summary>
+    public string? ExternalId { get; private set; }
 
     private JointActivity() { }
+
+    /// <summary>
+    /// An activity of the earlier ledger that took place: scheduled and held at <paramref name="heldAt"/> (in the past,
+    /// at most <see cref="CaseImport.MaxAge"/> ago) with its participants, through the same rules as a live one.
+    /// Errors name the request's fields (<c>heldAt</c> for the time).
+    /// </summary>
+    public static Validated<JointActivity> Imported(string? externalId, string? title, ActivityKind? kind, IReadOnlyList<ActivityPartner>? partners,
+        DateTimeOffset? heldAt, string? location, string? district, int? participants, DateTimeOffset now)
+    {
+        now = now.ToDatabasePrecision();
+        var errors = new FieldErrors();
+        var id = errors.Text("externalId", externalId, CaseImport.ExternalIdMaxLength);
+        var at = errors.Required("heldAt", heldAt).ToDatabasePrecision();
+        if (heldAt is not null && at > now)
+        {
+            errors.Add("heldAt", "heldAt must not be in the future: import activities that took place.");
+        }
+        else if (heldAt is not null && at < now - CaseImport.MaxAge)
+        {
+            errors.Add("heldAt", $"heldAt must be within the last {CaseImport.MaxAge.TotalDays:F0} days.");
+        }
+        // Scheduled as of the moment it began, so the rule against scheduling in the past holds as it did then.
+        var scheduled = Schedule(title, kind, partners, heldAt is null ? null : at, location, district, heldAt is null ? now : at);
+        foreach (var (name, messages) in scheduled.Errors.Where(e => e.Key != "scheduledAt"))
+        {
+            foreach (var message in messages)
+            {
+                errors.Add(name, message);
+            }
+        }
+        if (participants is null)
+        {
+            errors.Add("participants", "participants is required: how many workers came.");
+        }
+        else if (scheduled.Value is { } activity && activity.Hold(participants, at) is { IsDone: false } refused)
+        {
+            foreach (var (name, messages) in refused.Errors ?? new() { ["heldAt"] = [refused.Conflict!] })
+            {
+                foreach (var message in messages)
+                {
+                    errors.Add(name, message);
+                }
+            }
+        }
+        if (errors.Any)
+        {
+            return Validated<JointActivity>.Invalid(errors);
+        }
+        var imported = scheduled.Value!;
+        imported.Source = RecordSource.Imported;
+        imported.ExternalId = id;
+        return Validated<JointActivity>.Ok(imported);
+    }
 
     public static Validated<JointActivity> Schedule(string? title, ActivityKind? kind, IReadOnlyList<ActivityPartner>? partners,
         DateTimeOffset? scheduledAt, string? location, string? district, DateTimeOffset now)

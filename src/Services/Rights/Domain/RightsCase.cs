@@ -73,6 +73,9 @@ public sealed class RightsCase
     public DateTimeOffset? EscalatedAt { get; private set; }
     /// <summary>Optimistic concurrency: two professionals acting at once cannot both win.</summary>
     public uint Version { get; private set; }
+    public RecordSource Source { get; private set; }
+    /// <summary>The case's id in the ledger it was imported from (unique): importing it again finds it instead of copying it.</summary>
+    public string? ExternalId { get; private set; }
 
     public IReadOnlyList<CaseNote> Notes => _notes;
 
@@ -127,6 +130,13 @@ public sealed class RightsCase
             SubmittedAt = now,
             FirstResponseDueAt = now + CaseRules.FirstResponseWindow(urgency),
         });
+    }
+
+    /// <summary>Marks a case replayed from the city's earlier ledger (see <see cref="CaseImport"/>).</summary>
+    internal void TakenFromLedger(string externalId)
+    {
+        Source = RecordSource.Imported;
+        ExternalId = externalId;
     }
 
     /// <summary>A crisis (risk of self-harm) goes to supervisors at once, whatever the channel.</summary>

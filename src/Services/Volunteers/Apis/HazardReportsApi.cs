@@ -17,7 +17,7 @@ public sealed record HazardReportRequest(HazardCategory? Category, double? Latit
 public sealed record HazardReportView(
     Guid Id, HazardCategory Category, double Latitude, double Longitude, string? Description, string District, Guid? CommunityId,
     string Department, HazardStatus Status, string? StatusNotes, DateTimeOffset ReportedAt, DateTimeOffset UpdatedAt, DateTimeOffset? ClosedAt,
-    int MeTooCount, string? PhotoUrl);
+    int MeTooCount, string? PhotoUrl, HazardSource Source);
 
 /// <summary>The answer to a worker's report: a new report, or the open one it joined ("me too").</summary>
 public sealed record HazardIntakeResponse(bool MeToo, string Notice, HazardReportView Report);
@@ -53,7 +53,7 @@ public static class HazardReportsApi
             .RequireRoles(PlatformRoles.PartnerAgency, PlatformRoles.CommunityStaff, PlatformRoles.OrgOfficer, PlatformRoles.Operator)
             .WithName("ListHazardReports")
             .WithSummary("Hazard reports to handle")
-            .WithDescription("A department's system sees the reports routed to it; community staff those of their communities; officers and operators all. Filter by category, status, district, department.");
+            .WithDescription("A department's system sees the reports routed to it; community staff those of their communities; officers and operators all. Filter by category, status, district, department, source (live or imported).");
         group.MapGet("/{id:guid}", Get)
             .RequireRoles(PlatformRoles.Worker, PlatformRoles.PartnerAgency, PlatformRoles.CommunityStaff, PlatformRoles.OrgOfficer, PlatformRoles.Operator)
             .WithName("GetHazardReport")
@@ -133,11 +133,12 @@ public static class HazardReportsApi
 
     internal static async Task<Results<Ok<Page<HazardReportView>>, ValidationProblem>> List(
         ClaimsPrincipal user, VolunteersDb db, HttpContext http, [AsParameters] PageQuery paging,
-        string? category, string? status, string? district, string? department, CancellationToken ct)
+        string? category, string? status, string? district, string? department, string? source, CancellationToken ct)
     {
         var errors = paging.Validate();
         var categoryFilter = KebabEnum.Filter<HazardCategory>(category, "category", errors);
         var statusFilter = KebabEnum.Filter<HazardStatus>(status, "status", errors);
+        var sourceFilter = KebabEnum.Filter<HazardSource>(source, "source", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -167,6 +168,10 @@ public static class HazardReportsApi
         if (!string.IsNullOrWhiteSpace(district))
         {
             query = query.Where(r => r.District == district);
+        }
+        if (sourceFilter is { } from)
+        {
+            query = query.Where(r => r.Source == from);
         }
         if (!string.IsNullOrWhiteSpace(department))
         {
@@ -300,7 +305,7 @@ public static class HazardReportsApi
 
     internal static HazardReportView ViewOf(HazardReport r, HttpContext http) =>
         new(r.Id, r.Category, r.Latitude, r.Longitude, r.Description, r.District, r.CommunityId, r.Department, r.Status, r.StatusNotes,
-            r.ReportedAt, r.UpdatedAt, r.ClosedAt, r.MeTooCount, r.HasPhoto ? PhotoUrl(http, r.Id) : null);
+            r.ReportedAt, r.UpdatedAt, r.ClosedAt, r.MeTooCount, r.HasPhoto ? PhotoUrl(http, r.Id) : null, r.Source);
 
     private static HazardReportDetail DetailOf(HazardReport r, HttpContext http) =>
         new(ViewOf(r, http), r.Changes.OrderBy(c => c.ChangedAt).Select(c => new StatusChangeView(c.From, c.To, c.Notes, c.ActorDepartment ?? c.ActorKind, c.ChangedAt)).ToList());

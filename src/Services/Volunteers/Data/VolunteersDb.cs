@@ -84,6 +84,10 @@ public sealed class VolunteersDb(DbContextOptions<VolunteersDb> options) : DbCon
                 .HasDatabaseName("ix_hazard_reports_open_position");
             e.HasIndex(x => new { x.Department, x.ReportedAt });
             e.HasIndex(x => x.ReportedAt);
+            e.Property(x => x.Source).HasConversion<string>().HasMaxLength(20).HasDefaultValue(HazardSource.Live);
+            e.Property(x => x.ExternalId).HasMaxLength(HazardImport.ExternalIdMaxLength);
+            // A ledger report is imported once: re-sending a batch finds it by this id.
+            e.HasIndex(x => x.ExternalId).IsUnique().HasFilter("\"ExternalId\" IS NOT NULL");
         });
         modelBuilder.Entity<HazardStatusChange>(e =>
         {

@@ -11,6 +11,15 @@ public sealed record HazardActor(string Kind, string? Department, IReadOnlySet<G
     public static HazardActor ForDepartment(string department) => new("department", department, new HashSet<Guid>());
     public static HazardActor Staff(IReadOnlySet<Guid> communities) => new("community-staff", null, communities);
     public static readonly HazardActor Operator = new("operator", null, new HashSet<Guid>());
+    /// <summary>A status change taken over from the city's earlier ledger (who made it then is not known here).</summary>
+    public static readonly HazardActor Ledger = new("import", null, new HashSet<Guid>());
+}
+
+/// <summary>Where a report came from: a worker through the platform, or the city's earlier ledger (imported history).</summary>
+public enum HazardSource
+{
+    Live,
+    Imported,
 }
 
 /// <summary>
@@ -46,6 +55,9 @@ public sealed class HazardReport
     /// <summary>How many other workers reported the same hazard after the first.</summary>
     public int MeTooCount { get; private set; }
     public bool HasPhoto { get; private set; }
+    public HazardSource Source { get; private set; }
+    /// <summary>The report's id in the ledger it was imported from (unique): importing it again finds it instead of copying it.</summary>
+    public string? ExternalId { get; private set; }
     /// <summary>Row version (PostgreSQL xmin): concurrent status changes cannot both apply.</summary>
     public uint Version { get; private set; }
     public IReadOnlyList<HazardStatusChange> Changes => _changes;
@@ -81,6 +93,19 @@ public sealed class HazardReport
             ReportedAt = now,
             UpdatedAt = now,
         };
+    }
+
+    /// <summary>
+    /// A report from the city's earlier ledger, routed as live intake routes it (<paramref name="route"/>), with its
+    /// original time. Its status history is replayed with <see cref="ChangeStatus"/> at the original times, so the
+    /// same steps and notes rules hold; the caller does not publish the events that returns (history is not news).
+    /// </summary>
+    public static HazardReport Import(HazardCategory category, GeoPoint position, string? description, RoutedTo route, DateTimeOffset reportedAt, string externalId)
+    {
+        var report = Intake(category, position, description, route, reportedAt);
+        report.Source = HazardSource.Imported;
+        report.ExternalId = externalId;
+        return report;
     }
 
     public GeoPoint Position => new(Latitude, Longitude);

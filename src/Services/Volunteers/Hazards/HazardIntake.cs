@@ -119,7 +119,7 @@ public sealed class HazardIntake(VolunteersDb db, TimeProvider clock, IOptions<H
         report.AttachPhoto(now);
     }
 
-    private async Task<RoutedTo> RouteAsync(HazardCategory category, GeoPoint position, CancellationToken ct)
+    internal async Task<RoutedTo> RouteAsync(HazardCategory category, GeoPoint position, CancellationToken ct)
     {
         var nearest = await NearestCommunityAndRules(db, category, position.Latitude, position.Longitude, Math.Cos(position.Latitude * Math.PI / 180))
             .ToListAsync(ct);

@@ -139,6 +139,10 @@ namespace Platform.Rights.Data.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
 
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTimeOffset?>("HeldAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -162,6 +166,13 @@ namespace Platform.Rights.Data.Migrations
                     b.Property<DateTimeOffset>("ScheduledAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("Live");
+
                     b.Property<string>("Status")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -173,6 +184,10 @@ namespace Platform.Rights.Data.Migrations
                         .HasColumnType("character varying(200)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique()
+                        .HasFilter("\"ExternalId\" IS NOT NULL");
 
                     b.HasIndex("Status", "ScheduledAt");
 
@@ -262,6 +277,10 @@ namespace Platform.Rights.Data.Migrations
                     b.Property<string>("EscalationReason")
                         .HasColumnType("text");
 
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<DateTimeOffset?>("FirstRespondedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -279,6 +298,13 @@ namespace Platform.Rights.Data.Migrations
 
                     b.Property<int?>("Satisfaction")
                         .HasColumnType("integer");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("Live");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -308,6 +334,10 @@ namespace Platform.Rights.Data.Migrations
                     b.HasKey("Id");
 
                     b.HasIndex("CallbackNumberIndex");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique()
+                        .HasFilter("\"ExternalId\" IS NOT NULL");
 
                     b.HasIndex("SubmittedAt");
 

@@ -199,6 +199,10 @@ namespace Platform.Volunteers.Data.Migrations
                         .HasMaxLength(50)
                         .HasColumnType("character varying(50)");
 
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
                     b.Property<bool>("HasPhoto")
                         .HasColumnType("boolean");
 
@@ -213,6 +217,13 @@ namespace Platform.Volunteers.Data.Migrations
 
                     b.Property<DateTimeOffset>("ReportedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Source")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasDefaultValue("Live");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -233,6 +244,10 @@ namespace Platform.Volunteers.Data.Migrations
                         .HasColumnName("xmin");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique()
+                        .HasFilter("\"ExternalId\" IS NOT NULL");
 
                     b.HasIndex("ReportedAt");
 
