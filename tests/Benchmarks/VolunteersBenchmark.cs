@@ -21,6 +21,12 @@ public sealed record VolunteersBenchmarkSettings
     public int WarmupSeconds { get; init; } = 60;
     /// <summary>Distinct workers the reports come from (each with its own token).</summary>
     public int Workers { get; init; } = 2_000;
+    /// <summary>
+    /// Reports per second offered at fixed times (open loop) instead of <see cref="Concurrency"/> clients each waiting
+    /// for its answer: latency then counts from when a report was due, so a backlog shows as latency, not as a slower
+    /// client. 0: closed loop.
+    /// </summary>
+    public int Rate { get; init; }
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(10);
 }
 
@@ -67,15 +73,23 @@ public static class VolunteersBenchmark
         }
 
         var tokens = Enumerable.Range(0, settings.Workers).Select(_ => TestTokens.ForWorker(Guid.NewGuid())).ToArray();
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = settings.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = settings.Rate > 0 ? MaxInFlight : settings.Concurrency,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+        };
         using var client = new HttpClient(handler) { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
         Log($"warm-up {settings.WarmupSeconds} s");
         await LoadAsync(client, tokens, settings.Concurrency, TimeSpan.FromSeconds(settings.WarmupSeconds), deadline.Token);
         var before = await CountAsync(service, deadline.Token);
-        Log($"measuring {settings.Seconds} s with {settings.Concurrency} requests in flight");
+        Log(settings.Rate > 0
+            ? $"measuring {settings.Seconds} s at {settings.Rate:N0} reports/s offered (at most {MaxInFlight} in flight)"
+            : $"measuring {settings.Seconds} s with {settings.Concurrency} requests in flight");
         var cpu = new CpuSample();
-        var run = await LoadAsync(client, tokens, settings.Concurrency, TimeSpan.FromSeconds(settings.Seconds), deadline.Token);
+        var run = settings.Rate > 0
+            ? await OfferAsync(client, tokens, settings.Rate, TimeSpan.FromSeconds(settings.Seconds), deadline.Token)
+            : await LoadAsync(client, tokens, settings.Concurrency, TimeSpan.FromSeconds(settings.Seconds), deadline.Token);
         var use = cpu.Stop();
         var after = await CountAsync(service, deadline.Token);
 
@@ -91,9 +105,20 @@ public static class VolunteersBenchmark
 
     private sealed record Run(long Accepted, long Created, long MeToo, long Failures, double Seconds, List<double> Latencies);
 
+    /// <summary>Open loop: cap on reports in flight, so a service that falls far behind fails the run instead of the machine.</summary>
+    private const int MaxInFlight = 256;
+
+    private sealed class Tally
+    {
+        public long Created, MeToo, Failures;
+
+        public Run ToRun(double seconds, List<double> latencies) => new(Created + MeToo, Created, MeToo, Failures, seconds, latencies);
+    }
+
+    /// <summary>Closed loop: each client sends its next report when the last one was answered.</summary>
     private static async Task<Run> LoadAsync(HttpClient client, string[] tokens, int concurrency, TimeSpan duration, CancellationToken ct)
     {
-        long created = 0, meToo = 0, failures = 0;
+        var tally = new Tally();
         var latencies = new List<double>[concurrency];
         var clock = Stopwatch.StartNew();
         var loops = Enumerable.Range(0, concurrency).Select(async n =>
@@ -102,37 +127,93 @@ public static class VolunteersBenchmark
             var mine = latencies[n] = [];
             while (clock.Elapsed < duration && !ct.IsCancellationRequested)
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/hazard-reports")
-                {
-                    Content = JsonContent.Create(new
-                    {
-                        category = Categories[random.Next(Categories.Length)],
-                        latitude = MinLatitude + random.NextDouble() * (MaxLatitude - MinLatitude),
-                        longitude = MinLongitude + random.NextDouble() * (MaxLongitude - MinLongitude),
-                    }),
-                };
-                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens[random.Next(tokens.Length)]);
                 var started = Stopwatch.GetTimestamp();
-                try
+                if (await ReportAsync(client, tokens, random, tally, ct))
                 {
-                    using var response = await client.SendAsync(request, ct);
                     mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-                    switch (response.StatusCode)
-                    {
-                        case HttpStatusCode.Created: Interlocked.Increment(ref created); break;
-                        case HttpStatusCode.OK: Interlocked.Increment(ref meToo); break;
-                        default: Interlocked.Increment(ref failures); break;
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    Interlocked.Increment(ref failures);
                 }
             }
         }).ToArray();
         await Task.WhenAll(loops);
-        var seconds = clock.Elapsed.TotalSeconds;
-        return new Run(created + meToo, created, meToo, failures, seconds, latencies.SelectMany(l => l).ToList());
+        return tally.ToRun(clock.Elapsed.TotalSeconds, latencies.SelectMany(l => l).ToList());
+    }
+
+    /// <summary>Open loop: report i is due at i / rate seconds; its latency counts from then, not from when it was sent.</summary>
+    private static async Task<Run> OfferAsync(HttpClient client, string[] tokens, int rate, TimeSpan duration, CancellationToken ct)
+    {
+        var tally = new Tally();
+        var latencies = new List<double>();
+        var random = new Random(Environment.TickCount);
+        using var slots = new SemaphoreSlim(MaxInFlight);
+        var inFlight = new List<Task>();
+        var started = Stopwatch.GetTimestamp();
+        var count = (long)(rate * duration.TotalSeconds);
+        for (long i = 0; i < count && !ct.IsCancellationRequested; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / rate);
+            var wait = due - Stopwatch.GetElapsedTime(started);
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait, ct);
+            }
+            if (!await slots.WaitAsync(TimeSpan.FromSeconds(30), ct))
+            {
+                throw new TimeoutException($"{MaxInFlight} reports in flight for 30 s: the service is not keeping up with {rate}/s.");
+            }
+            var dueTimestamp = started + (long)(due.TotalSeconds * Stopwatch.Frequency);
+            var sender = new Random(random.Next());
+            inFlight.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    if (await ReportAsync(client, tokens, sender, tally, ct))
+                    {
+                        var latency = Stopwatch.GetElapsedTime(dueTimestamp).TotalMilliseconds;
+                        lock (latencies)
+                        {
+                            latencies.Add(latency);
+                        }
+                    }
+                }
+                finally
+                {
+                    slots.Release();
+                }
+            }, ct));
+        }
+        await Task.WhenAll(inFlight);
+        return tally.ToRun(Stopwatch.GetElapsedTime(started).TotalSeconds, latencies);
+    }
+
+    /// <summary>One worker's report at a random place; whether it was answered (accepted or not).</summary>
+    private static async Task<bool> ReportAsync(HttpClient client, string[] tokens, Random random, Tally tally, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/hazard-reports")
+        {
+            Content = JsonContent.Create(new
+            {
+                category = Categories[random.Next(Categories.Length)],
+                latitude = MinLatitude + random.NextDouble() * (MaxLatitude - MinLatitude),
+                longitude = MinLongitude + random.NextDouble() * (MaxLongitude - MinLongitude),
+            }),
+        };
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens[random.Next(tokens.Length)]);
+        try
+        {
+            using var response = await client.SendAsync(request, ct);
+            switch (response.StatusCode)
+            {
+                case HttpStatusCode.Created: Interlocked.Increment(ref tally.Created); break;
+                case HttpStatusCode.OK: Interlocked.Increment(ref tally.MeToo); break;
+                default: Interlocked.Increment(ref tally.Failures); break;
+            }
+            return true;
+        }
+        catch (HttpRequestException)
+        {
+            Interlocked.Increment(ref tally.Failures);
+            return false;
+        }
     }
 
     private static async Task SeedAsync(ServiceFactory<volunteers::Program> service, int reports, CancellationToken ct)
@@ -206,6 +287,7 @@ internal static class VolunteersOptions
                 "--seconds" => settings with { Seconds = value },
                 "--workers" => settings with { Workers = value },
                 "--warmup" => settings with { WarmupSeconds = value },
+                "--rate" => settings with { Rate = value },
                 _ => throw new ArgumentException($"Unknown option {args[i]}."),
             };
         }
