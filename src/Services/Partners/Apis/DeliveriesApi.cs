@@ -58,18 +58,7 @@ public static class DeliveriesApi
         [AsParameters] DeliveryQuery query, [AsParameters] PageQuery paging, ClaimsPrincipal user, PartnersDb db, CancellationToken ct)
     {
         var errors = paging.Validate();
-        DeliveryStatus? status = null;
-        if (query.Status is not null)
-        {
-            if (KebabEnum.TryParse<DeliveryStatus>(query.Status, out var parsed))
-            {
-                status = parsed;
-            }
-            else
-            {
-                errors["status"] = [$"Must be one of {KebabEnum.Names<DeliveryStatus>()}."];
-            }
-        }
+        var status = KebabEnum.Filter<DeliveryStatus>(query.Status, "status", errors);
         if (query.From > query.To)
         {
             errors["from"] = ["Must not be after 'to'."];

@@ -52,12 +52,7 @@ public static class ArticlesApi
         TrainingDb db, [AsParameters] PageQuery paging, string? category, Guid? organizationId, CancellationToken ct)
     {
         var errors = paging.Validate();
-        ArticleCategory? categoryFilter = null;
-        if (!string.IsNullOrWhiteSpace(category))
-        {
-            if (KebabEnum.TryParse<ArticleCategory>(category, out var c)) { categoryFilter = c; }
-            else { errors["category"] = [$"category must be one of {KebabEnum.Names<ArticleCategory>()}."]; }
-        }
+        var categoryFilter = KebabEnum.Filter<ArticleCategory>(category, "category", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

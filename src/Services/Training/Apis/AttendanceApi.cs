@@ -38,12 +38,7 @@ public static class AttendanceApi
         Guid id, TrainingDb db, [AsParameters] PageQuery paging, string? status, CancellationToken ct)
     {
         var errors = paging.Validate();
-        EnrolmentStatus? statusFilter = null;
-        if (!string.IsNullOrWhiteSpace(status))
-        {
-            if (KebabEnum.TryParse<EnrolmentStatus>(status, out var s)) { statusFilter = s; }
-            else { errors["status"] = [$"status must be one of {KebabEnum.Names<EnrolmentStatus>()}."]; }
-        }
+        var statusFilter = KebabEnum.Filter<EnrolmentStatus>(status, "status", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

@@ -95,18 +95,8 @@ public static class CoursesApi
         DateTimeOffset? startsFrom, DateTimeOffset? startsBefore, CancellationToken ct)
     {
         var errors = paging.Validate();
-        CourseKind? kindFilter = null;
-        Delivery? deliveryFilter = null;
-        if (!string.IsNullOrWhiteSpace(kind))
-        {
-            if (KebabEnum.TryParse<CourseKind>(kind, out var k)) { kindFilter = k; }
-            else { errors["kind"] = [$"kind must be one of {KebabEnum.Names<CourseKind>()}."]; }
-        }
-        if (!string.IsNullOrWhiteSpace(delivery))
-        {
-            if (KebabEnum.TryParse<Delivery>(delivery, out var d)) { deliveryFilter = d; }
-            else { errors["delivery"] = [$"delivery must be one of {KebabEnum.Names<Delivery>()}."]; }
-        }
+        var kindFilter = KebabEnum.Filter<CourseKind>(kind, "kind", errors);
+        var deliveryFilter = KebabEnum.Filter<Delivery>(delivery, "delivery", errors);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);

@@ -62,12 +62,7 @@ public static class StudyActivitiesApi
         TrainingDb db, [AsParameters] PageQuery paging, Guid? organizationId, string? kind, int? year, CancellationToken ct)
     {
         var errors = paging.Validate();
-        StudyActivityKind? kindFilter = null;
-        if (!string.IsNullOrWhiteSpace(kind))
-        {
-            if (KebabEnum.TryParse<StudyActivityKind>(kind, out var k)) { kindFilter = k; }
-            else { errors["kind"] = [$"kind must be one of {KebabEnum.Names<StudyActivityKind>()}."]; }
-        }
+        var kindFilter = KebabEnum.Filter<StudyActivityKind>(kind, "kind", errors);
         if (year is < 1 or > 9998)
         {
             errors["year"] = ["year must be between 1 and 9998."];
