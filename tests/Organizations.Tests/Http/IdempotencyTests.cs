@@ -133,6 +133,24 @@ public sealed class IdempotencyTests(LocalInfrastructure infrastructure) : Organ
     }
 
     [Fact]
+    public async Task A_keyed_request_refused_by_the_database_s_unique_rule_answers_409_and_its_key_stays_usable()
+    {
+        var district = UniqueDistrict();
+        using var taken = await PostAsync("/communities", ValidCommunity(district), Guid.NewGuid().ToString());
+        var key = Guid.NewGuid().ToString();
+
+        // The handler catches the failed save inside the request's transaction (EF rolls back to its savepoint).
+        using var duplicate = await PostAsync("/communities", ValidCommunity(district), key);
+        using var corrected = await PostAsync("/communities", ValidCommunity(district, "乙社区"), key);
+
+        Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
+        await ProblemAssert.IsProblemAsync(duplicate, HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.Created, corrected.StatusCode);
+        Assert.False(corrected.Headers.Contains(Replayed));
+        Assert.Equal(2, (await ListCommunitiesAsync($"?district={Uri.EscapeDataString(district)}")).Total);
+    }
+
+    [Fact]
     public async Task A_key_longer_than_100_characters_is_a_400_problem()
     {
         using var response = await PostAsync("/communities", ValidCommunity(), new string('k', 101));
