@@ -29,6 +29,7 @@ public static class ServiceDatabaseExtensions
         connectionString = WithStatementPreparation(connectionString);
         builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.TryAddSingleton<OutboxSignalInterceptor>();
+        builder.Services.TryAddSingleton<AfterCommitInterceptor>();
         builder.Services.AddDbContext<TDb>((sp, options) =>
         {
             if (connectionString is null)
@@ -39,7 +40,7 @@ public static class ServiceDatabaseExtensions
             {
                 options.UseNpgsql(connectionString, npgsql => npgsql.CommandTimeout(30));
             }
-            options.AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor>());
+            options.AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor>(), sp.GetRequiredService<AfterCommitInterceptor>());
         }, optionsLifetime: ServiceLifetime.Singleton); // built once, not per context: every consumed message creates a context
 
         builder.Services.AddScoped(sp => new Http.IdempotencyStore(sp.GetRequiredService<TDb>()));

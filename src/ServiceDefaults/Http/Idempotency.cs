@@ -48,6 +48,15 @@ public static class Idempotency
     /// Lets a write accept an <c>Idempotency-Key</c> header: the first successful answer is stored and returned
     /// again, unchanged, for every retry with the same key, so nothing is created twice.
     /// </summary>
+    /// <remarks>
+    /// The handler runs in a transaction that first claims the key (inserts its row) and, on a 2xx answer, stores the
+    /// answer in that row before committing: the write and its stored answer become durable together or not at all.
+    /// A retry that arrives while the first request still runs waits on the claimed row, then replays the committed
+    /// answer; if the first failed (exception, cancelled request, crash), nothing of it remains and the retry runs.
+    /// Handlers that open a transaction of their own use <see cref="Data.Transactions.BeginOrJoinTransactionAsync"/>.
+    /// A refused request (any non-2xx answer) releases the key so that a corrected retry can run, and keeps what the
+    /// handler itself committed, exactly as the same request without a key would.
+    /// </remarks>
     public static TBuilder AcceptsIdempotencyKey<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {
         builder.AddEndpointFilter(async (context, next) =>
@@ -69,12 +78,21 @@ public static class Idempotency
             var db = http.RequestServices.GetRequiredService<IdempotencyStore>().Db;
             var scope = ScopeOf(http);
             var protector = http.RequestServices.GetService<PersonalDataProtector>();
-            var earlier = await db.Set<IdempotentRequest>().AsNoTracking()
-                .FirstOrDefaultAsync(r => r.Key == key && r.Scope == scope, http.RequestAborted);
-            if (earlier is not null)
+            var ct = http.RequestAborted;
+            // A retry after a stored answer is the common case: answered without a transaction.
+            if (await AnswerAsync(db, key, scope, ct) is { } stored)
             {
-                http.Response.Headers["Idempotent-Replayed"] = "true";
-                return new ReplayedResult(earlier, protector);
+                return Replay(http, stored, protector);
+            }
+
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            if (!await ClaimAsync(db, key, scope, ct))
+            {
+                // Another request with this key committed while this one waited on its claim: same answer.
+                await tx.RollbackAsync(CancellationToken.None);
+                var earlier = await AnswerAsync(db, key, scope, ct)
+                              ?? throw new InvalidOperationException($"The answer for {HeaderName} {key} vanished after its claim.");
+                return Replay(http, earlier, protector);
             }
 
             var result = await next(context);
@@ -83,28 +101,49 @@ public static class Idempotency
             if (answer is IStatusCodeHttpResult { StatusCode: >= 200 and < 300 } ok)
             {
                 var value = (answer as IValueHttpResult)?.Value;
-                db.ChangeTracker.Clear();
-                db.Set<IdempotentRequest>().Add(new IdempotentRequest
-                {
-                    Key = key,
-                    Scope = scope,
-                    StatusCode = ok.StatusCode ?? 200,
-                    Location = LocationOf(answer),
-                    Body = value is null ? null : Seal(JsonSerializer.Serialize(value, value.GetType(), JsonOptions(http)), protector),
-                    CreatedAt = DateTimeOffset.UtcNow,
-                });
-                try
-                {
-                    await db.SaveChangesAsync(http.RequestAborted);
-                }
-                catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation })
-                {
-                    // A concurrent retry with the same key stored its answer first; both answers describe the same write.
-                }
+                var status = ok.StatusCode ?? 200;
+                var location = LocationOf(answer);
+                var body = value is null ? null : Seal(JsonSerializer.Serialize(value, value.GetType(), JsonOptions(http)), protector);
+                // Not cancellable from here on: the work is done, only its commit remains.
+                await db.Database.ExecuteSqlAsync(
+                    $"UPDATE idempotent_requests SET \"StatusCode\" = {status}, \"Location\" = {location}, \"Body\" = {body} WHERE \"Key\" = {key} AND \"Scope\" = {scope}",
+                    CancellationToken.None);
+                await tx.CommitAsync(CancellationToken.None);
+                return result;
+            }
+
+            try
+            {
+                await db.Database.ExecuteSqlAsync(
+                    $"DELETE FROM idempotent_requests WHERE \"Key\" = {key} AND \"Scope\" = {scope}", CancellationToken.None);
+                await tx.CommitAsync(CancellationToken.None);
+            }
+            catch (PostgresException ex) when (ex.SqlState == PostgresErrorCodes.InFailedSqlTransaction)
+            {
+                // The handler left the transaction failed (a statement error it answered itself): nothing can be kept.
+                await tx.RollbackAsync(CancellationToken.None);
             }
             return result;
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Inserts the key's row, unanswered. A concurrent request holding the same key makes this wait until that one
+    /// commits (false: its answer is stored) or rolls back (true: the key is this request's now).
+    /// </summary>
+    private static async Task<bool> ClaimAsync(DbContext db, string key, string scope, CancellationToken ct) =>
+        await db.Database.ExecuteSqlAsync(
+            $"INSERT INTO idempotent_requests (\"Key\", \"Scope\", \"StatusCode\", \"CreatedAt\") VALUES ({key}, {scope}, 0, {DateTimeOffset.UtcNow}) ON CONFLICT DO NOTHING",
+            ct) == 1;
+
+    private static Task<IdempotentRequest?> AnswerAsync(DbContext db, string key, string scope, CancellationToken ct) =>
+        db.Set<IdempotentRequest>().AsNoTracking().FirstOrDefaultAsync(r => r.Key == key && r.Scope == scope, ct);
+
+    private static ReplayedResult Replay(HttpContext http, IdempotentRequest earlier, PersonalDataProtector? protector)
+    {
+        http.Response.Headers["Idempotent-Replayed"] = "true";
+        return new ReplayedResult(earlier, protector);
     }
 
     private static string ScopeOf(HttpContext http)

@@ -57,6 +57,13 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
     /// <summary>Applies the message to the service's data (tracked changes only; saved with the inbox row).</summary>
     protected abstract Task HandleAsync(TMessage message, ConsumeContext<TMessage> context, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Runs once per transaction, before <see cref="HandleAsync"/>, with the messages it is about to apply. The place
+    /// for locks on what the messages touch, taken in one fixed order (e.g. sorted ids): locks taken message by
+    /// message follow arrival order, which differs between the batches of two consumers, and deadlock.
+    /// </summary>
+    protected virtual Task BeforeHandlingAsync(IReadOnlyList<TMessage> messages, CancellationToken cancellationToken) => Task.CompletedTask;
+
     private async Task ApplyBatchAsync(List<PendingMessage<TMessage>> batch)
     {
         if (batch.Count == 1)
@@ -107,11 +114,16 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
             for (var i = 0; i < batch.Count; i++)
             {
                 // Remove: a second copy of the same message inside the batch is a duplicate too.
-                if (claimed.Remove(batch[i].MessageId))
-                {
-                    await HandleInItsTraceAsync(batch[i]);
-                    applied[i] = true;
-                }
+                applied[i] = claimed.Remove(batch[i].MessageId);
+            }
+            var toApply = batch.Where((_, i) => applied[i]).ToList();
+            if (toApply.Count > 0)
+            {
+                await BeforeHandlingAsync([.. toApply.Select(m => m.Context.Message)], ct);
+            }
+            foreach (var message in toApply)
+            {
+                await HandleInItsTraceAsync(message);
             }
             // One SaveChanges for the batch: EF sends all its statements in one round trip. Measured: saving after
             // each message instead costs about a quarter more CPU per event.
@@ -141,6 +153,7 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
                 message.Outcome.TrySetResult(false);
                 return;
             }
+            await BeforeHandlingAsync([message.Context.Message], ct);
             await HandleInItsTraceAsync(message);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);

@@ -50,6 +50,36 @@ public sealed class IdempotencyTests(LocalInfrastructure infrastructure) : Organ
     }
 
     [Fact]
+    public async Task Retries_sent_at_the_same_moment_register_once_and_all_get_the_first_answer()
+    {
+        for (var round = 0; round < 3; round++)
+        {
+            var district = UniqueDistrict();
+            var body = ValidCommunity(district);
+            var key = Guid.NewGuid().ToString();
+
+            var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => PostAsync("/communities", body, key)));
+            try
+            {
+                // Not one 201 and four 409s from the unique name: the retries wait for the first and replay its answer.
+                Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+                Assert.Single(responses, r => !r.Headers.Contains(Replayed));
+                var answers = await Task.WhenAll(responses.Select(ReadAsync<CommunityResponse>));
+                Assert.Single(answers.Distinct());
+                var list = await ListCommunitiesAsync($"?district={Uri.EscapeDataString(district)}");
+                Assert.Equal(answers[0].Id, Assert.Single(list.Items).Id);
+            }
+            finally
+            {
+                foreach (var response in responses)
+                {
+                    response.Dispose();
+                }
+            }
+        }
+    }
+
+    [Fact]
     public async Task Without_a_key_a_second_post_is_a_second_request()
     {
         var body = ValidCommunity();
@@ -100,6 +130,24 @@ public sealed class IdempotencyTests(LocalInfrastructure infrastructure) : Organ
         await ProblemAssert.IsProblemAsync(refused, HttpStatusCode.BadRequest, "latitude");
         Assert.Equal(HttpStatusCode.Created, corrected.StatusCode);
         Assert.False(corrected.Headers.Contains(Replayed));
+    }
+
+    [Fact]
+    public async Task A_keyed_request_refused_by_the_database_s_unique_rule_answers_409_and_its_key_stays_usable()
+    {
+        var district = UniqueDistrict();
+        using var taken = await PostAsync("/communities", ValidCommunity(district), Guid.NewGuid().ToString());
+        var key = Guid.NewGuid().ToString();
+
+        // The handler catches the failed save inside the request's transaction (EF rolls back to its savepoint).
+        using var duplicate = await PostAsync("/communities", ValidCommunity(district), key);
+        using var corrected = await PostAsync("/communities", ValidCommunity(district, "乙社区"), key);
+
+        Assert.Equal(HttpStatusCode.Created, taken.StatusCode);
+        await ProblemAssert.IsProblemAsync(duplicate, HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.Created, corrected.StatusCode);
+        Assert.False(corrected.Headers.Contains(Replayed));
+        Assert.Equal(2, (await ListCommunitiesAsync($"?district={Uri.EscapeDataString(district)}")).Total);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Platform.Organizations.Apis;
 using Platform.ServiceDefaults.Http;
@@ -27,7 +28,7 @@ public abstract class OrganizationsApiTest(LocalInfrastructure infrastructure) :
 
     public async Task InitializeAsync()
     {
-        _service = new ServiceFactory<Program>(infrastructure, "organizations");
+        _service = new ServiceFactory<Program>(infrastructure, "organizations", configureServices: ConfigureServices);
         await _service.StartWithBusAsync();
         _client = _service.CreateHttpClient(TestTokens.For(Platform.ServiceDefaults.Security.PlatformRoles.OrgOfficer));
     }
@@ -39,6 +40,11 @@ public abstract class OrganizationsApiTest(LocalInfrastructure infrastructure) :
         {
             await _service.DisposeAsync();
         }
+    }
+
+    /// <summary>A test's own registrations, after the service's (e.g. a log sink).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
     }
 
     /// <summary>A district no other test uses, so that lists can be checked exactly.</summary>

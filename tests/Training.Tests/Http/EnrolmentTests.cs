@@ -10,6 +10,41 @@ namespace Platform.Training.Tests.Http;
 public sealed class EnrolmentTests(LocalInfrastructure infrastructure) : TrainingApiTest(infrastructure)
 {
     [Fact]
+    public async Task Workers_whose_phones_send_each_enrolment_twice_at_once_get_one_enrolment_each_and_the_seats_stay_exact()
+    {
+        var course = await CreateCourseAsync(CourseBody(capacity: 3));
+        await EnrolAsync(Worker(Guid.NewGuid()), course.Id);
+        await EnrolAsync(Worker(Guid.NewGuid()), course.Id);
+
+        // Each of 12 workers sends its enrolment twice with one Idempotency-Key, all at the same moment: the seat
+        // transaction (its own, with deadlock retries) runs inside the request's transaction that stores the answer.
+        var start = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var attempts = Enumerable.Range(0, 12).Select(_ => (Client: Worker(Guid.NewGuid()), Key: Guid.NewGuid().ToString()))
+            .SelectMany(w => Enumerable.Range(0, 2).Select(async _ =>
+            {
+                await start.Task;
+                using var request = new HttpRequestMessage(HttpMethod.Post, $"/courses/{course.Id}/enrolments")
+                {
+                    Content = System.Net.Http.Json.JsonContent.Create(new { nameOnCertificate = "李四" }),
+                };
+                request.Headers.Add(Platform.ServiceDefaults.Http.Idempotency.HeaderName, w.Key);
+                using var response = await w.Client.SendAsync(request);
+                Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
+                return (w.Key, Enrolment: await ReadAsync<EnrolmentResponse>(response));
+            })).ToList();
+        start.SetResult();
+        var results = await Task.WhenAll(attempts).WaitAsync(TimeSpan.FromSeconds(90));
+
+        var perWorker = results.GroupBy(r => r.Key).Select(g => g.Select(r => r.Enrolment).Distinct().ToList()).ToList();
+        Assert.All(perWorker, answers => Assert.Single(answers));
+        var enrolments = perWorker.Select(a => a[0]).ToList();
+        Assert.Single(enrolments, e => e.Status == EnrolmentStatus.Enrolled);
+        Assert.Equal(Enumerable.Range(1, 11), enrolments.Where(e => e.WaitlistPosition is not null).Select(e => e.WaitlistPosition!.Value).Order());
+        Assert.Equal(14L, await Service.ScalarAsync<long>("SELECT count(*) FROM enrolments"));
+        Assert.Equal(3, await Service.ScalarAsync<int>("SELECT \"SeatsTaken\" FROM courses"));
+    }
+
+    [Fact]
     public async Task The_last_seat_taken_by_many_at_once_goes_to_exactly_one()
     {
         var course = await CreateCourseAsync(CourseBody(capacity: 3));

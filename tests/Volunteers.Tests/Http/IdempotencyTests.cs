@@ -1,6 +1,8 @@
 using System.Net;
+using Platform.ServiceDefaults.Http;
 using Platform.TestSupport;
 using Platform.Volunteers.Apis;
+using Platform.Volunteers.Domain;
 
 namespace Platform.Volunteers.Tests.Http;
 
@@ -48,5 +50,37 @@ public sealed class IdempotencyTests(LocalInfrastructure infrastructure) : Volun
         Assert.Equal(0L, await Service.ScalarAsync<long>(
             "SELECT count(*) FROM idempotent_requests WHERE \"Body\" LIKE @phone OR \"Body\" LIKE @name",
             ("phone", $"%{phone}%"), ("name", "%赵大勇%")));
+    }
+
+    [Fact]
+    public async Task Retries_of_a_service_log_sent_at_the_same_moment_record_it_once_and_all_get_the_first_answer()
+    {
+        var enterpriseId = await EnterpriseAsync();
+        var community = await CommunityAsync(UniqueDistrict());
+        var workerId = await WorkerServingInAsync(community, enterpriseId);
+        var worker = Worker(workerId);
+        var body = new { kind = "elderly-help", servedOn = CityCalendar.DateOf(DateTimeOffset.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), hours = 1.5m, communityId = community };
+
+        for (var round = 0; round < 3; round++)
+        {
+            var key = Guid.NewGuid().ToString();
+            // The handler locks the worker's row in a transaction of its own: with a key it runs inside the request's.
+            var responses = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => PostAsync(worker, "/workers/me/service-logs", body, key)));
+            try
+            {
+                Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
+                Assert.Single(responses, r => !r.Headers.Contains("Idempotent-Replayed"));
+                var answers = await Task.WhenAll(responses.Select(ReadAsync<ServiceLogView>));
+                Assert.Single(answers.Select(a => a.Id).Distinct());
+            }
+            finally
+            {
+                foreach (var response in responses)
+                {
+                    response.Dispose();
+                }
+            }
+        }
+        Assert.Equal(3, (await GetOkAsync<Page<ServiceLogView>>(worker, "/workers/me/service-logs")).Total);
     }
 }

@@ -15,13 +15,26 @@ public sealed class MemberPlacements(OrganizationsDb db, TimeProvider clock)
     /// <summary>Advisory lock key ("ORG-PLCE") shared by everything that decides placements.</summary>
     private const long PlacementLock = 0x4F52_472D_504C_4345;
 
+    /// <summary>First key ("WK") of the per-worker locks.</summary>
+    private const int WorkerLockSpace = 0x574B;
+
     /// <summary>
-    /// Taken (shared) by the event consumers in their transaction, so that they run side by side but never while an
-    /// organization is being established: otherwise a consumer could decide "fallback" just before the covering
-    /// organization commits, while the establishing request could not yet see that consumer's worker.
+    /// Taken by the event consumers in their transaction, before handling their messages. First the placement lock,
+    /// shared, so that they run side by side but never while an organization is being established: otherwise a
+    /// consumer could decide "fallback" just before the covering organization commits, while the establishing request
+    /// could not yet see that consumer's worker. Then a lock per worker, so that the two events of a new worker
+    /// (registered, reported in) are applied one after the other and the second finds the worker row the first added
+    /// instead of adding it again (a unique violation, a failed batch, a retry). The worker locks are taken in sorted
+    /// order for the whole batch, so batches of the two consumers cannot deadlock; they use the two-key form, a key
+    /// space of their own apart from <see cref="PlacementLock"/> (a hash collision only makes two workers wait).
     /// </summary>
-    public Task LockForEventAsync(CancellationToken ct) =>
-        db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({PlacementLock})", ct);
+    public async Task LockForEventsAsync(IReadOnlyCollection<Guid> workerIds, CancellationToken ct)
+    {
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock_shared({PlacementLock})", ct);
+        var keys = workerIds.Select(id => id.ToString()).Distinct().ToArray();
+        await db.Database.ExecuteSqlAsync(
+            $"SELECT pg_advisory_xact_lock({WorkerLockSpace}, k) FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest({keys}) AS id) AS w ORDER BY k", ct);
+    }
 
     /// <summary>Taken (exclusive) by establishing an organization or widening its coverage, in its transaction.</summary>
     public Task LockForOrganizationChangeAsync(CancellationToken ct) =>

@@ -12,9 +12,11 @@ public sealed class WorkerRegisteredConsumer(OrganizationsDb db, MemberPlacement
 {
     protected override string ConsumerName => "worker-registered";
 
+    protected override Task BeforeHandlingAsync(IReadOnlyList<WorkerRegistered> messages, CancellationToken cancellationToken) =>
+        placements.LockForEventsAsync([.. messages.Select(m => m.WorkerId)], cancellationToken);
+
     protected override async Task HandleAsync(WorkerRegistered message, ConsumeContext<WorkerRegistered> context, CancellationToken cancellationToken)
     {
-        await placements.LockForEventAsync(cancellationToken);
         var worker = await Db.Workers.FindAsync([message.WorkerId], cancellationToken);
         if (worker is null)
         {
@@ -33,9 +35,11 @@ public sealed class WorkerReportedToCommunityConsumer(OrganizationsDb db, Member
 {
     protected override string ConsumerName => "worker-reported-to-community";
 
+    protected override Task BeforeHandlingAsync(IReadOnlyList<WorkerReportedToCommunity> messages, CancellationToken cancellationToken) =>
+        placements.LockForEventsAsync([.. messages.Select(m => m.WorkerId)], cancellationToken);
+
     protected override async Task HandleAsync(WorkerReportedToCommunity message, ConsumeContext<WorkerReportedToCommunity> context, CancellationToken cancellationToken)
     {
-        await placements.LockForEventAsync(cancellationToken);
         var worker = await Db.Workers.FindAsync([message.WorkerId], cancellationToken);
         if (worker is null)
         {

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Platform.ServiceDefaults.Data;
 using Platform.Training.Domain;
 
 namespace Platform.Training.Data;
@@ -86,7 +87,7 @@ public static class Seats
     {
         for (var attempt = 1; ; attempt++)
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await using var tx = await db.Database.BeginOrJoinTransactionAsync(ct);
             try
             {
                 var (result, commit) = await work();

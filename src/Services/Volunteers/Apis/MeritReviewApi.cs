@@ -106,7 +106,7 @@ public static class MeritReviewApi
             return Refusals.Forbidden("Community staff nominate workers reported in to their own communities.");
         }
         var nomination = nominated.Value!;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.Database.BeginOrJoinTransactionAsync(ct);
         var open = (await LockMonthAsync(db, reviewMonth, exclusive: false, ct)).EnsureOpen();
         if (!open.IsOk)
         {
@@ -251,7 +251,7 @@ public static class MeritReviewApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["month"] = ["A month that has not begun cannot be closed."] });
         }
         var id = reviewMonth.ToString();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.Database.BeginOrJoinTransactionAsync(ct);
         // Exclusive: waits for nominations and scores being written, and they wait for the close (then see it closed).
         var meritMonth = await LockMonthAsync(db, reviewMonth, exclusive: true, ct);
         var nominations = await db.MeritNominations.Where(n => n.Month == id).ToListAsync(ct);

@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults.Data;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -63,7 +64,7 @@ public static class ServiceLogsApi
             return WorkersApi.NoWorkerId();
         }
         // The worker's row is locked so that two logs sent at once cannot together pass the hours-per-day cap.
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.Database.BeginOrJoinTransactionAsync(ct);
         var registered = await db.Database.SqlQuery<Guid>($"SELECT \"Id\" AS \"Value\" FROM workers WHERE \"Id\" = {workerId} FOR UPDATE").ToListAsync(ct);
         if (registered.Count == 0)
         {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
@@ -212,7 +213,7 @@ public static class VanguardTeamsApi
     internal static async Task<Results<Ok<TeamMemberView>, NotFound, ValidationProblem, ProblemHttpResult>> Add(
         Guid id, TeamMemberRequest request, ClaimsPrincipal user, VolunteersDb db, PersonalDataProtector protector, TimeProvider clock, CancellationToken ct)
     {
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.Database.BeginOrJoinTransactionAsync(ct);
         var team = await LockTeamAsync(db, id, exclusive: false, ct);
         if (team is null || !MayManage(user, team.CommunityId))
         {
@@ -226,7 +227,7 @@ public static class VanguardTeamsApi
                 ["workerId"] = [request.WorkerId is null ? "workerId is required." : "No registered worker with this id."],
             });
         }
-        return await JoinAsync(team, candidate, db, protector, clock, ct);
+        return await JoinAsync(team, candidate, tx, db, protector, clock, ct);
     }
 
     internal static async Task<Results<Ok<TeamMemberView>, NotFound, ValidationProblem, ProblemHttpResult>> Join(
@@ -240,7 +241,7 @@ public static class VanguardTeamsApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["teamId"] = ["teamId is required."] });
         }
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.Database.BeginOrJoinTransactionAsync(ct);
         var team = await LockTeamAsync(db, teamId, exclusive: false, ct);
         if (team is null)
         {
@@ -251,11 +252,11 @@ public static class VanguardTeamsApi
         {
             return WorkersApi.NotRegistered();
         }
-        return await JoinAsync(team, candidate, db, protector, clock, ct);
+        return await JoinAsync(team, candidate, tx, db, protector, clock, ct);
     }
 
     private static async Task<Results<Ok<TeamMemberView>, NotFound, ValidationProblem, ProblemHttpResult>> JoinAsync(
-        VanguardTeam team, TeamCandidate candidate, VolunteersDb db, PersonalDataProtector protector, TimeProvider clock, CancellationToken ct)
+        VanguardTeam team, TeamCandidate candidate, IDbContextTransaction tx, VolunteersDb db, PersonalDataProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var joined = team.Join(candidate, clock.GetUtcNow());
         if (!joined.IsOk)
@@ -273,7 +274,8 @@ public static class VanguardTeamsApi
             // Another join for the same worker won the race (the partial unique index on current memberships).
             return Refusals.Conflict("The worker is already in a vanguard team; a worker is in one team at a time.");
         }
-        await db.Database.CommitTransactionAsync(ct);
+        // Through the handle: with an Idempotency-Key it is a savepoint in the request's transaction.
+        await tx.CommitAsync(ct);
         var worker = await db.Workers.AsNoTracking().FirstAsync(w => w.Id == candidate.WorkerId, ct);
         return TypedResults.Ok(new TeamMemberView(worker.Id, worker.Masked(protector).Name, worker.Occupation, worker.PartyMember, false,
             membership.JoinedOn, membership.JoinedAt, null, null));

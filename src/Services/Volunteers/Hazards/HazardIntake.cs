@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.Volunteers.Data;
@@ -68,7 +69,7 @@ public sealed class HazardIntake(VolunteersDb db, TimeProvider clock, IOptions<H
     private async Task<IntakeResult> SubmitOnceAsync(Guid workerId, HazardCategory category, GeoPoint position, string? description, PhotoContent? photo, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        await using var tx = await db.Database.BeginOrJoinTransactionAsync(ct);
         var recent = await LockNeighbourhoodAndReadRecentAsync(DuplicateLocks.For(category, position).ToArray(), workerId, now - Window, ct);
         if (recent.Count >= options.Value.ReportsPerHour)
         {
