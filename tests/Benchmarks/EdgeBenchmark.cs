@@ -40,7 +40,7 @@ public static partial class EdgeBenchmark
     {
         Log($"machine: {Machine.Describe()}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
         Log($"settings: {settings}");
-        var wrk = FindWrk();
+        var wrk = Wrk.Find();
         var stationsDll = Built("src/Services/Stations", "Stations.dll");
         var gatewayDll = Built("src/Gateway", "Gateway.dll");
         var infrastructure = new LocalInfrastructure();
@@ -149,42 +149,8 @@ public static partial class EdgeBenchmark
         return Slice.From(result, s1 - s0, g1 - g0);
     }
 
-    /// <summary>One wrk run; its text report parsed (requests, seconds, latency percentiles, errors).</summary>
-    private static async Task<string> RunWrkAsync(string wrk, Uri url, string? token, int connections, int seconds)
-    {
-        var start = new ProcessStartInfo(wrk) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "-t", "2", "-c", connections.ToString(CultureInfo.InvariantCulture), "-d", $"{seconds}s", "--timeout", "10s", "--latency" })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        if (token is not null)
-        {
-            start.ArgumentList.Add("-H");
-            start.ArgumentList.Add($"Authorization: Bearer {token}");
-        }
-        start.ArgumentList.Add(url.ToString());
-        using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 30));
-        var output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
-        await process.WaitForExitAsync(timeout.Token);
-        if (process.ExitCode != 0 || output.Contains("Non-2xx", StringComparison.Ordinal) || output.Contains("Socket errors", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"wrk against {url} failed or saw errors:\n{output}{await process.StandardError.ReadToEndAsync(CancellationToken.None)}");
-        }
-        return output;
-    }
-
-    private static string FindWrk()
-    {
-        foreach (var candidate in new[] { "/usr/bin/wrk", "/usr/local/bin/wrk" })
-        {
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        throw new InvalidOperationException("wrk is not installed: sudo apt-get install -y wrk (see docs/benchmarks.md).");
-    }
+    private static Task<string> RunWrkAsync(string wrk, Uri url, string? token, int connections, int seconds) =>
+        Wrk.RunAsync(wrk, connections, seconds, token is null ? [url.ToString()] : ["-H", $"Authorization: Bearer {token}", url.ToString()]);
 
     private static string Built(string project, string dll)
     {
@@ -194,7 +160,7 @@ public static partial class EdgeBenchmark
 
     private static void Log(string message) => MessagingBenchmark.Log(message);
 
-    private sealed partial record Slice(double Requests, double Seconds, double[] P50s, double[] P99s, double ServiceTicks, double GatewayTicks)
+    private sealed record Slice(double Requests, double Seconds, double[] P50s, double[] P99s, double ServiceTicks, double GatewayTicks)
     {
         private static readonly double TicksPerSecond = 100; // USER_HZ on Linux
 
@@ -206,42 +172,13 @@ public static partial class EdgeBenchmark
 
         public static Slice From(string wrk, double serviceTicks, double gatewayTicks)
         {
-            var summary = SummaryPattern().Match(wrk);
-            if (!summary.Success)
-            {
-                throw new InvalidOperationException("Unexpected wrk output:\n" + wrk);
-            }
-            var requests = double.Parse(summary.Groups[1].Value, CultureInfo.InvariantCulture);
-            var seconds = ParseDuration(summary.Groups[2].Value);
-            return new Slice(requests, seconds, [Percentile(wrk, "50")], [Percentile(wrk, "99")], serviceTicks, gatewayTicks);
+            var (requests, seconds) = Wrk.Summary(wrk);
+            return new Slice(requests, seconds, [Wrk.PercentileMs(wrk, "50")], [Wrk.PercentileMs(wrk, "99")], serviceTicks, gatewayTicks);
         }
 
         public static Slice Combine(List<Slice> slices) => new(
             slices.Sum(s => s.Requests), slices.Sum(s => s.Seconds), [.. slices.SelectMany(s => s.P50s)], [.. slices.SelectMany(s => s.P99s)],
             slices.Sum(s => s.ServiceTicks), slices.Sum(s => s.GatewayTicks));
-
-        private static double Percentile(string wrk, string which)
-        {
-            var match = Regex.Match(wrk, $@"^\s*{which}(?:\.000)?%\s+([\d.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
-            if (!match.Success)
-            {
-                throw new InvalidOperationException($"No {which}% line in wrk output:\n" + wrk);
-            }
-            return Milliseconds(match.Groups[1].Value, match.Groups[2].Value);
-        }
-
-        private static double Milliseconds(string value, string unit) =>
-            double.Parse(value, CultureInfo.InvariantCulture) * unit switch { "us" => 0.001, "ms" => 1, _ => 1000 };
-
-        private static double ParseDuration(string text) => text.EndsWith("ms", StringComparison.Ordinal)
-            ? double.Parse(text[..^2], CultureInfo.InvariantCulture) / 1000
-            : text.EndsWith('m')
-                ? double.Parse(text[..^1], CultureInfo.InvariantCulture) * 60
-                : double.Parse(text.TrimEnd('s'), CultureInfo.InvariantCulture);
-
-        // "  123456 requests in 5.00s, 12.34MB read"
-        [GeneratedRegex(@"(\d+) requests in ([\d.]+m?s)")]
-        private static partial Regex SummaryPattern();
     }
 
     /// <summary>A service started from its built assembly, with its output kept for a failure report.</summary>

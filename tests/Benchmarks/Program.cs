@@ -30,7 +30,7 @@ if (args.Length > 0 && args[0] == "gateway")
 // dotnet run -c Release --project tests/Benchmarks -- edge   (needs wrk: sudo apt-get install -y wrk)
 if (args is ["edge", ..]) return await EdgeBenchmark.RunAsync(new EdgeBenchmarkSettings());
 if (args is ["stations", ..]) return Platform.Benchmarks.Stations.StationsBenchmark.Run(args[1..]);
-//     volunteers [--open-reports 100000] [--concurrency 32] [--seconds 20] [--warmup 60] [--workers 2000] [--rate N]
+//     volunteers [--open-reports 100000] [--concurrency 32] [--seconds 20] [--warmup 60] [--workers 2000] [--rate N] [--driver http-client|wrk]
 if (args.Length > 0 && args[0] == "volunteers")
 {
     return await VolunteersBenchmark.RunAsync(VolunteersOptions.Parse(args));

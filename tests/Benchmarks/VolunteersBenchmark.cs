@@ -27,6 +27,8 @@ public sealed record VolunteersBenchmarkSettings
     /// client. 0: closed loop.
     /// </summary>
     public int Rate { get; init; }
+    /// <summary>"wrk": the load comes from wrk (a C program, in its own process) instead of HttpClient in this one.</summary>
+    public string Driver { get; init; } = "http-client";
     public TimeSpan Deadline { get; init; } = TimeSpan.FromMinutes(10);
 }
 
@@ -80,6 +82,11 @@ public static class VolunteersBenchmark
         };
         using var client = new HttpClient(handler) { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
+        if (settings.Driver == "wrk")
+        {
+            return await RunWithWrkAsync(service, tokens, settings, deadline.Token);
+        }
+
         Log($"warm-up {settings.WarmupSeconds} s");
         await LoadAsync(client, tokens, settings.Concurrency, TimeSpan.FromSeconds(settings.WarmupSeconds), deadline.Token);
         var before = await CountAsync(service, deadline.Token);
@@ -101,6 +108,75 @@ public static class VolunteersBenchmark
         Log($"  cpu: {use}");
         Log($"  cpu per accepted report: {use.PerMessage(run.Accepted)}");
         return run.Failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>
+    /// The same reports from wrk: 2 threads, <see cref="VolunteersBenchmarkSettings.Concurrency"/> connections, each
+    /// request a random category and place and one of the workers' tokens, made by a Lua script. Warm-up and
+    /// measurement both by wrk; wrk's CPU shows as "elsewhere".
+    /// </summary>
+    private static async Task<int> RunWithWrkAsync(ServiceFactory<volunteers::Program> service, string[] tokens, VolunteersBenchmarkSettings settings, CancellationToken ct)
+    {
+        var wrk = Wrk.Find();
+        var folder = Directory.CreateTempSubdirectory("intake-wrk-");
+        try
+        {
+            var tokensFile = Path.Combine(folder.FullName, "tokens.txt");
+            await File.WriteAllLinesAsync(tokensFile, tokens, ct);
+            var script = Path.Combine(folder.FullName, "intake.lua");
+            await File.WriteAllTextAsync(script, WrkScript(tokensFile), ct);
+            string[] arguments = ["-s", script, service.BaseAddress.ToString()];
+
+            Log($"warm-up {settings.WarmupSeconds} s (wrk)");
+            await Wrk.RunAsync(wrk, settings.Concurrency, settings.WarmupSeconds, arguments, allowErrors: true);
+            var before = await CountAsync(service, ct);
+            Log($"measuring {settings.Seconds} s with wrk, {settings.Concurrency} connections");
+            var cpu = new CpuSample();
+            var output = await Wrk.RunAsync(wrk, settings.Concurrency, settings.Seconds, arguments, allowErrors: true);
+            var use = cpu.Stop();
+            var after = await CountAsync(service, ct);
+
+            var (requests, seconds) = Wrk.Summary(output);
+            var failures = Wrk.NonSuccess(output);
+            var accepted = (long)requests - failures;
+            Log("results:");
+            Log($"  accepted: {accepted:N0} in {seconds:0.0} s = {accepted / seconds:N0} reports/s ({after.Reports - before.Reports:N0} new reports), failures (non-2xx): {failures}");
+            Log($"  latency ms p50 / p75 / p90 / p99: {Wrk.PercentileMs(output, "50"):0.0} / {Wrk.PercentileMs(output, "75"):0.0} / {Wrk.PercentileMs(output, "90"):0.0} / {Wrk.PercentileMs(output, "99"):0.0}");
+            Log($"  reports in the table: {before.Reports:N0} -> {after.Reports:N0}; submissions {before.Submissions:N0} -> {after.Submissions:N0}");
+            Log($"  cpu ('elsewhere' is wrk): {use}");
+            Log($"  cpu per accepted report: {use.PerMessage(accepted)}");
+            return failures == 0 && !output.Contains("Socket errors", StringComparison.Ordinal) ? 0 : 1;
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    private static string WrkScript(string tokensFile)
+    {
+        var number = CultureInfo.InvariantCulture;
+        return $$"""
+            local tokens = {}
+            for line in io.lines("{{tokensFile}}") do tokens[#tokens + 1] = line end
+            local categories = { {{string.Join(", ", Categories.Select(c => '"' + c + '"'))}} }
+            local threads = 0
+            function setup(thread)
+              threads = threads + 1
+              thread:set("seed", threads)
+            end
+            function init(args)
+              math.randomseed(os.time() * 100 + seed)
+            end
+            function request()
+              local body = string.format('{"category":"%s","latitude":%.6f,"longitude":%.6f}',
+                categories[math.random(#categories)],
+                {{MinLatitude.ToString(number)}} + math.random() * {{(MaxLatitude - MinLatitude).ToString(number)}},
+                {{MinLongitude.ToString(number)}} + math.random() * {{(MaxLongitude - MinLongitude).ToString(number)}})
+              return wrk.format("POST", "/hazard-reports",
+                { ["Content-Type"] = "application/json", ["Authorization"] = "Bearer " .. tokens[math.random(#tokens)] }, body)
+            end
+            """;
     }
 
     private sealed record Run(long Accepted, long Created, long MeToo, long Failures, double Seconds, List<double> Latencies);
@@ -279,6 +355,11 @@ internal static class VolunteersOptions
         var settings = new VolunteersBenchmarkSettings();
         for (var i = 1; i + 1 < args.Length; i += 2)
         {
+            if (args[i] == "--driver")
+            {
+                settings = settings with { Driver = args[i + 1] is "wrk" or "http-client" ? args[i + 1] : throw new ArgumentException("--driver is wrk or http-client.") };
+                continue;
+            }
             var value = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
             settings = args[i] switch
             {
