@@ -70,6 +70,31 @@ public sealed class FieldErrors
         return v;
     }
 
+    /// <summary>History older than this is an archive, not a working record: imports of an earlier ledger stop here.</summary>
+    public static readonly TimeSpan MaxHistoryAge = TimeSpan.FromDays(2 * 365);
+
+    /// <summary>
+    /// A required time from an earlier ledger (an import): not in the future and within <see cref="MaxHistoryAge"/>;
+    /// at the database's precision.
+    /// </summary>
+    public DateTimeOffset PastTime(string field, DateTimeOffset? value, DateTimeOffset now)
+    {
+        var at = Data.DatabaseTime.ToDatabasePrecision(Required(field, value));
+        if (value is null)
+        {
+            return at;
+        }
+        if (at > now)
+        {
+            Add(field, $"{field} must not be in the future.");
+        }
+        else if (at < now - MaxHistoryAge)
+        {
+            Add(field, $"{field} must be within the last {MaxHistoryAge.TotalDays:F0} days.");
+        }
+        return at;
+    }
+
     public Dictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
 }
 

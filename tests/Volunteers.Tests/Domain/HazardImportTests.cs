@@ -40,7 +40,7 @@ public sealed class HazardImportTests
         var at = Now.AddDays(-10);
         var (_, errors) = Check(
             Report(Now.AddMinutes(1)),
-            Report(Now - HazardImport.MaxAge - TimeSpan.FromDays(1)),
+            Report(Now - FieldErrors.MaxHistoryAge - TimeSpan.FromDays(1)),
             Report(at, new(HazardStatus.Acknowledged, at.AddDays(2), null), new(HazardStatus.InProgress, at.AddDays(1), null)),
             Report(at, new HistoricalStatus(HazardStatus.Acknowledged, at.AddDays(-1), null)),
             Report(at, new HistoricalStatus(HazardStatus.Acknowledged, Now.AddHours(1), null)));

@@ -15,7 +15,7 @@ public sealed record HistoricalCase(
 
 /// <summary>
 /// The rules of taking over cases from the city's earlier ledger: bounded batches, times in the past, in workflow
-/// order and at most <see cref="MaxAge"/> old, and each step replayed through the same <see cref="RightsCase"/> methods
+/// order and at most <see cref="FieldErrors.MaxHistoryAge"/> old, and each step replayed through the same <see cref="RightsCase"/> methods
 /// as a live case (triage before assignment unless crisis, a fitting professional, a summary to resolve, a score to
 /// close). Field names in errors point into the batch (<c>cases[3].resolvedAt</c>).
 /// </summary>
@@ -23,8 +23,6 @@ public static class CaseImport
 {
     public const int MaxBatch = 200;
     public const int ExternalIdMaxLength = 100;
-    /// <summary>History older than this is an archive, not a working record; the platform keeps two years.</summary>
-    public static readonly TimeSpan MaxAge = TimeSpan.FromDays(2 * 365);
 
     /// <summary>
     /// Replays <paramref name="item"/> into a case, or adds the errors under <paramref name="field"/>.
@@ -42,15 +40,7 @@ public static class CaseImport
         }
         now = now.ToDatabasePrecision();
         var externalId = errors.Text($"{field}.externalId", item.ExternalId, ExternalIdMaxLength);
-        var submittedAt = errors.Required($"{field}.submittedAt", item.SubmittedAt).ToDatabasePrecision();
-        if (item.SubmittedAt is not null && submittedAt > now)
-        {
-            errors.Add($"{field}.submittedAt", $"{field}.submittedAt must not be in the future.");
-        }
-        else if (item.SubmittedAt is not null && submittedAt < now - MaxAge)
-        {
-            errors.Add($"{field}.submittedAt", $"{field}.submittedAt must be within the last {MaxAge.TotalDays:F0} days.");
-        }
+        var submittedAt = errors.PastTime($"{field}.submittedAt", item.SubmittedAt, now);
         // Each step not before the one before it and not in the future.
         var previous = (Name: "submittedAt", At: submittedAt);
         foreach (var (name, at) in new[]

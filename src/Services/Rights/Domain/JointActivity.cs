@@ -57,7 +57,7 @@ public sealed class JointActivity
 
     /// <summary>
     /// An activity of the earlier ledger that took place: scheduled and held at <paramref name="heldAt"/> (in the past,
-    /// at most <see cref="CaseImport.MaxAge"/> ago) with its participants, through the same rules as a live one.
+    /// at most <see cref="FieldErrors.MaxHistoryAge"/> ago) with its participants, through the same rules as a live one.
     /// Errors name the request's fields (<c>heldAt</c> for the time).
     /// </summary>
     public static Validated<JointActivity> Imported(string? externalId, string? title, ActivityKind? kind, IReadOnlyList<ActivityPartner>? partners,
@@ -66,15 +66,7 @@ public sealed class JointActivity
         now = now.ToDatabasePrecision();
         var errors = new FieldErrors();
         var id = errors.Text("externalId", externalId, CaseImport.ExternalIdMaxLength);
-        var at = errors.Required("heldAt", heldAt).ToDatabasePrecision();
-        if (heldAt is not null && at > now)
-        {
-            errors.Add("heldAt", "heldAt must not be in the future: import activities that took place.");
-        }
-        else if (heldAt is not null && at < now - CaseImport.MaxAge)
-        {
-            errors.Add("heldAt", $"heldAt must be within the last {CaseImport.MaxAge.TotalDays:F0} days.");
-        }
+        var at = errors.PastTime("heldAt", heldAt, now);
         // Scheduled as of the moment it began, so the rule against scheduling in the past holds as it did then.
         var scheduled = Schedule(title, kind, partners, heldAt is null ? null : at, location, district, heldAt is null ? now : at);
         foreach (var (name, messages) in scheduled.Errors.Where(e => e.Key != "scheduledAt"))

@@ -18,7 +18,7 @@ public sealed record CheckedHazard(
 
 /// <summary>
 /// The rules of taking over history from the city's earlier ledger (spreadsheets, the old 12345 system): bounded
-/// batches, times in the past and in order, no older than <see cref="MaxAge"/>. Field names in errors point into the
+/// batches, times in the past and in order, no older than <see cref="FieldErrors.MaxHistoryAge"/>. Field names in errors point into the
 /// batch (<c>reports[3].history[1].at</c>).
 /// </summary>
 public static class HazardImport
@@ -29,8 +29,6 @@ public static class HazardImport
     /// </summary>
     public const int MaxBatch = 200;
     public const int ExternalIdMaxLength = 100;
-    /// <summary>History older than this is an archive, not a working record; the platform keeps two years.</summary>
-    public static readonly TimeSpan MaxAge = TimeSpan.FromDays(2 * 365);
     /// <summary>More steps than open, acknowledged, in progress, closed cannot follow the workflow.</summary>
     private const int MaxSteps = 3;
     private static readonly RoutedTo Unrouted = new(HazardRouting.UnknownDistrict, null, "");
@@ -49,7 +47,6 @@ public static class HazardImport
             return [];
         }
         now = now.ToDatabasePrecision();
-        var oldest = now - MaxAge;
         var checkedReports = new List<CheckedHazard>(reports.Count);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < reports.Count; i++)
@@ -68,18 +65,7 @@ public static class HazardImport
             var category = errors.Required($"{field}.category", r.Category);
             var position = new GeoPoint(errors.Range($"{field}.latitude", r.Latitude, -90, 90), errors.Range($"{field}.longitude", r.Longitude, -180, 180));
             var description = errors.OptionalText($"{field}.description", r.Description, HazardReport.DescriptionMaxLength);
-            var reportedAt = errors.Required($"{field}.reportedAt", r.ReportedAt).ToDatabasePrecision();
-            if (r.ReportedAt is not null)
-            {
-                if (reportedAt > now)
-                {
-                    errors.Add($"{field}.reportedAt", $"{field}.reportedAt must not be in the future.");
-                }
-                else if (reportedAt < oldest)
-                {
-                    errors.Add($"{field}.reportedAt", $"{field}.reportedAt must be within the last {MaxAge.TotalDays:F0} days.");
-                }
-            }
+            var reportedAt = errors.PastTime($"{field}.reportedAt", r.ReportedAt, now);
             var history = CheckHistory(field, r.History, reportedAt, now, errors);
             var hazard = new CheckedHazard(i, externalId, category, position, description, reportedAt, history);
             // The workflow rules (no skipped steps, notes to close) on a trial copy, so one answer lists every problem.
