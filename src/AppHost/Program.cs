@@ -14,7 +14,7 @@ var personalDataKey = PlatformInfrastructure.StoredSecret(builder, "personal-dat
 // The gateway is the platform's public address and so the issuer of every access token: declared first so that its
 // URL can be handed to identity (which issues) and to every service and the gateway itself (which validate).
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
-    .WithHttpHealthCheck("/health")
+    .WithPromptHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 var issuer = ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/");
 
@@ -28,7 +28,7 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name, bool messaging 
         service.WithReference(broker).WaitFor(broker).WithRedriveCommand(broker);
     }
     return service
-        .WithHttpHealthCheck("/health")
+        .WithPromptHttpHealthCheck("/health")
         // Not behind the orchestrator's proxy: a stopped service must refuse connections at once, so that the
         // gateway answers 503 immediately (the proxy would accept and then hold the request).
         // Ports are allocated at start (not the launch profile's), so a test run never collides with a running platform.
@@ -66,15 +66,14 @@ var partners = DomainService<Projects.Partners>("partners");
 stations.WithEnvironment("Platform__Stations__CheckInKey", PlatformInfrastructure.StoredSecret(builder, "stations-check-in.key",
     () => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))));
 
-gateway
-    .WithReference(identity).WaitFor(identity)
-    .WithReference(organizations).WaitFor(organizations)
-    .WithReference(volunteers).WaitFor(volunteers)
-    .WithReference(stations).WaitFor(stations)
-    .WithReference(training).WaitFor(training)
-    .WithReference(rights).WaitFor(rights)
-    .WithReference(partners).WaitFor(partners)
-    .WithEnvironment("Platform__Auth__Issuer", issuer);
+// The gateway starts with the services instead of after them: it probes each one (active health checks) and answers
+// 503 for one that is not up yet, so waiting would only add its own start to the platform's.
+IResourceBuilder<ProjectResource>[] services = [identity, organizations, volunteers, stations, training, rights, partners];
+foreach (var service in services)
+{
+    gateway.WithReference(service);
+}
+gateway.WithEnvironment("Platform__Auth__Issuer", issuer);
 // A deployment tunes the gateway's rate limits from the app host's configuration (Platform:RateLimits:<policy>:<setting>).
 foreach (var setting in builder.Configuration.GetSection("Platform:RateLimits").AsEnumerable(makePathsRelative: true).Where(s => s.Value is not null))
 {
@@ -86,11 +85,14 @@ foreach (var setting in builder.Configuration.GetSection("Platform:RateLimits").
 var demoCity = builder.AddProject<Projects.DemoCity>("demo-city")
     .WithReference(identity).WithReference(organizations).WithReference(volunteers)
     .WithReference(stations).WithReference(training).WithReference(rights)
-    // The gateway waits for every service: once it is healthy, so are they.
     .WaitFor(gateway)
     .WithEnvironment("DemoData__OperatorPasswordFile", Path.Combine(PlatformInfrastructure.DataDirectory(builder), "operator.password"))
     .WithEnvironment("DemoData__Scale", builder.Configuration["DemoData:Scale"] ?? "1")
     .WithLoadDemoDataCommand();
+foreach (var service in services)
+{
+    demoCity.WaitFor(service);
+}
 if (!builder.Configuration.GetValue("DemoData:Load", true))
 {
     demoCity.WithExplicitStart();

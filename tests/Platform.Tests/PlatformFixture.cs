@@ -55,11 +55,13 @@ public sealed class PlatformFixture : IAsyncLifetime
             _logs[resource] = [];
             _watchers.Add(CollectLogsAsync(resource, _logs[resource], _stopWatching.Token));
         }
-        await App.ResourceNotifications.WaitForResourceHealthyAsync("gateway", timeout.Token);
+        // The gateway starts alongside the services rather than after them; the tests need them all.
+        await Task.WhenAll(DomainServices.Append("partners").Append("identity").Append("gateway")
+            .Select(resource => App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token)));
         Gateway = App.CreateHttpClient("gateway");
         Gateway.Timeout = TimeSpan.FromSeconds(30);
 
-        // Identity wrote it before it started listening, and the gateway waited for identity.
+        // Identity wrote it before it started listening, and it is healthy.
         OperatorPassword = (await File.ReadAllTextAsync(Path.Combine(_dataDirectory, "operator.password"), timeout.Token)).Trim();
         var token = await PasswordTokenAsync("operator", OperatorPassword);
         Operator = App.CreateHttpClient("gateway");

@@ -82,7 +82,7 @@ public sealed record PlatformInfrastructure(
     {
         var database = new LocalPostgresDatabase(name, server.Resource);
         var check = $"{name}_check";
-        builder.Services.AddHealthChecks().AddAsyncCheck(check, ct => CanQueryAsync(database, ct));
+        builder.AddPromptCheck(check, ct => CanQueryAsync(database, ct));
         return builder.AddResource(database)
             .WithInitialState(new CustomResourceSnapshot
             {
@@ -98,7 +98,7 @@ public sealed record PlatformInfrastructure(
     private static void AddPostgresLifecycle(IDistributedApplicationBuilder builder, LocalPostgresServer server)
     {
         var check = $"{server.Name}_check";
-        builder.Services.AddHealthChecks().AddAsyncCheck(check, ct => CanQueryAsync(server, ct));
+        builder.AddPromptCheck(check, ct => CanQueryAsync(server, ct));
         builder.CreateResourceBuilder(server).WithHealthCheck(check);
 
         builder.Eventing.Subscribe<ResourceReadyEvent>(server, async (ready, ct) =>
@@ -152,7 +152,7 @@ public sealed record PlatformInfrastructure(
     private static void AddBrokerHealthCheck(IDistributedApplicationBuilder builder, LocalRabbitMqServer broker)
     {
         var check = $"{broker.Name}_check";
-        builder.Services.AddHealthChecks().AddAsyncCheck(check, async ct =>
+        builder.AddPromptCheck(check, async ct =>
         {
             try
             {
