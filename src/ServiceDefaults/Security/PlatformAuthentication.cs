@@ -53,6 +53,8 @@ public static class PlatformAuthentication
                 // Keep the token's claim names (sub, role, scope) rather than .NET's long URIs.
                 options.MapInboundClaims = false;
                 options.Events = ProblemDetailsForRefusals;
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(new ValidatedTokenMemory());
                 options.Audience = audience;
                 // The keys come from identity over the internal network, found by service discovery; the
                 // "https+http" address prefers https where the service offers it.
