@@ -122,6 +122,10 @@ public sealed class HazardRoutingTests
         (Guid.Parse("00000000-0000-0000-0000-000000000002"), "安次区", new GeoPoint(39.5020, 116.6940)),
     ];
 
+    /// <summary>Routes as the intake does: with the stored rules of the report's category.</summary>
+    private static RoutedTo Route(HazardCategory category, GeoPoint position, HazardRoute[] stored) =>
+        HazardRouting.Route(category, position, stored.Where(r => r.Category == category).Select(r => (r.District, r.Department)), Communities);
+
     [Fact]
     public void A_district_s_rule_beats_the_city_wide_rule_which_beats_the_category_default()
     {
@@ -132,10 +136,10 @@ public sealed class HazardRoutingTests
             HazardRoute.Define(HazardCategory.OpenGarbage, "安次区", "anci-sanitation", Now).Value!,
         ];
 
-        Assert.Equal(new RoutedTo("广阳区", Communities[0].Item1, "sanitation"), HazardRouting.Route(HazardCategory.OpenGarbage, Here, rules, Communities));
-        Assert.Equal("anci-sanitation", HazardRouting.Route(HazardCategory.OpenGarbage, new GeoPoint(39.5021, 116.6941), rules, Communities).Department);
-        Assert.Equal("urban-management", HazardRouting.Route(HazardCategory.OpenGarbage, Here, rules[..1], Communities).Department);
-        Assert.Equal("power-supply", HazardRouting.Route(HazardCategory.HangingCable, Here, rules, Communities).Department);
+        Assert.Equal(new RoutedTo("广阳区", Communities[0].Item1, "sanitation"), Route(HazardCategory.OpenGarbage, Here, rules));
+        Assert.Equal("anci-sanitation", Route(HazardCategory.OpenGarbage, new GeoPoint(39.5021, 116.6941), rules).Department);
+        Assert.Equal("urban-management", Route(HazardCategory.OpenGarbage, Here, rules[..1]).Department);
+        Assert.Equal("power-supply", Route(HazardCategory.HangingCable, Here, rules).Department);
         Assert.Equal("market-regulation", HazardRouting.Route(HazardCategory.ElevatorFailure, Here, [], Communities).Department);
     }
 

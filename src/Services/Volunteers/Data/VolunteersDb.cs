@@ -7,6 +7,9 @@ namespace Platform.Volunteers.Data;
 
 public sealed class VolunteersDb(DbContextOptions<VolunteersDb> options) : DbContext(options)
 {
+    /// <summary>The statuses of a hazard still open, as SQL: the filter of the duplicate check's partial index and of its query.</summary>
+    public const string OpenReportFilter = "\"Status\" IN ('Open', 'Acknowledged', 'InProgress')";
+
     /// <summary>Local copy of the communities registered with the organizations service.</summary>
     public DbSet<LocalCommunity> Communities => Set<LocalCommunity>();
     /// <summary>Local copy of the enterprises registered with the organizations service.</summary>
@@ -80,7 +83,7 @@ public sealed class VolunteersDb(DbContextOptions<VolunteersDb> options) : DbCon
             // The duplicate check reads only open reports of one category in a narrow latitude band: a range scan
             // on this partial index, never a scan of the table.
             e.HasIndex(x => new { x.Category, x.Latitude, x.Longitude })
-                .HasFilter("\"Status\" IN ('Open', 'Acknowledged', 'InProgress')")
+                .HasFilter(OpenReportFilter)
                 .HasDatabaseName("ix_hazard_reports_open_position");
             e.HasIndex(x => new { x.Department, x.ReportedAt });
             e.HasIndex(x => x.ReportedAt);

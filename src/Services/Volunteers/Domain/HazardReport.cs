@@ -112,7 +112,10 @@ public sealed class HazardReport
 
     /// <summary>Whether a new report of <paramref name="category"/> at <paramref name="position"/> is this hazard again.</summary>
     public bool IsSameHazard(HazardCategory category, GeoPoint position) =>
-        !Status.IsFinal() && Category == category && Position.DistanceTo(position) <= DuplicateRadiusMetres;
+        !Status.IsFinal() && Category == category && IsSameSpot(Position, position);
+
+    /// <summary>Whether two reports of one category are close enough to be one hazard.</summary>
+    public static bool IsSameSpot(GeoPoint reported, GeoPoint position) => reported.DistanceTo(position) <= DuplicateRadiusMetres;
 
     /// <summary>Another worker reported this hazard: it is counted, not duplicated.</summary>
     public void AddMeToo(DateTimeOffset now)

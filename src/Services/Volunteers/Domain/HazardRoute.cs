@@ -70,7 +70,8 @@ public static class HazardRouting
     /// <summary>A report belongs to the nearest community only within this distance.</summary>
     public const double CommunityReachMetres = 5_000;
 
-    public static RoutedTo Route(HazardCategory category, GeoPoint position, IEnumerable<HazardRoute> rules, IEnumerable<(Guid Id, string District, GeoPoint Office)> communities)
+    /// <summary>Routes a report by its category's rules (district, department) and the communities near it.</summary>
+    public static RoutedTo Route(HazardCategory category, GeoPoint position, IEnumerable<(string District, string Department)> categoryRules, IEnumerable<(Guid Id, string District, GeoPoint Office)> communities)
     {
         var nearest = communities
             .Select(c => (c.Id, c.District, Distance: c.Office.DistanceTo(position)))
@@ -79,9 +80,9 @@ public static class HazardRouting
             .Select(c => ((Guid, string)?)(c.Id, c.District))
             .FirstOrDefault();
         var district = nearest?.Item2 ?? UnknownDistrict;
-        var forCategory = rules.Where(r => r.Category == category).ToList();
-        var department = forCategory.FirstOrDefault(r => r.District == district)?.Department
-                         ?? forCategory.FirstOrDefault(r => r.District == AnyDistrict)?.Department
+        var rules = categoryRules.ToList();
+        var department = rules.Where(r => r.District == district).Select(r => r.Department).FirstOrDefault()
+                         ?? rules.Where(r => r.District == AnyDistrict).Select(r => r.Department).FirstOrDefault()
                          ?? HazardCategoryInfo.Of(category).DefaultDepartment;
         return new RoutedTo(district, nearest?.Item1, department);
     }

@@ -70,21 +70,20 @@ public sealed class HazardIntake(VolunteersDb db, TimeProvider clock, IOptions<H
     {
         var now = clock.GetUtcNow();
         await using var tx = await db.Database.BeginOrJoinTransactionAsync(ct);
-        var recent = await LockNeighbourhoodAndReadRecentAsync(DuplicateLocks.For(category, position).ToArray(), workerId, now - Window, ct);
-        if (recent.Count >= options.Value.ReportsPerHour)
+        var around = await LookAroundAsync(workerId, category, position, now - Window, ct);
+        if (around.Recent.Count >= options.Value.ReportsPerHour)
         {
-            var retry = recent[0] + Window - now;
+            var retry = around.Recent[0] + Window - now;
             return new IntakeResult(IntakeOutcome.RateLimited, null, retry < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : retry);
         }
 
-        var box = position.BoxAround(HazardReport.DuplicateRadiusMetres);
-        var candidates = await OpenReportsIn(db, category, box.MinLatitude, box.MaxLatitude, box.MinLongitude, box.MaxLongitude).ToListAsync(ct);
-        var existing = candidates.Where(r => r.IsSameHazard(category, position)).MinBy(r => r.Position.DistanceTo(position));
-
+        var nearest = around.OpenNearby.Where(r => HazardReport.IsSameSpot(r.Position, position)).MinBy(r => r.Position.DistanceTo(position));
+        // Only a "me too" needs the report itself (tracked, to count it); the entity still decides whether it matches.
+        var existing = nearest is null ? null : await ReportById(db, nearest.Id, ct);
         IntakeResult result;
-        if (existing is not null)
+        if (existing is not null && existing.IsSameHazard(category, position))
         {
-            if (await AlreadyFollows(db, existing.Id, workerId, ct))
+            if (nearest!.Following)
             {
                 return new IntakeResult(IntakeOutcome.AlreadyFollowing, existing, TimeSpan.Zero);
             }
@@ -98,8 +97,7 @@ public sealed class HazardIntake(VolunteersDb db, TimeProvider clock, IOptions<H
         }
         else
         {
-            var route = await RouteAsync(category, position, ct);
-            var report = HazardReport.Intake(category, position, description, route, now);
+            var report = HazardReport.Intake(category, position, description, around.Routing.Route(category, position), now);
             db.HazardReports.Add(report);
             db.HazardSubmissions.Add(HazardSubmission.For(report, workerId, meToo: false, now));
             if (photo is not null)
@@ -120,33 +118,57 @@ public sealed class HazardIntake(VolunteersDb db, TimeProvider clock, IOptions<H
         report.AttachPhoto(now);
     }
 
+    /// <summary>Where a report at <paramref name="position"/> goes, by today's routing rules (imports route this way too).</summary>
     internal async Task<RoutedTo> RouteAsync(HazardCategory category, GeoPoint position, CancellationToken ct)
     {
-        var nearest = await NearestCommunityAndRules(db, category, position.Latitude, position.Longitude, Math.Cos(position.Latitude * Math.PI / 180))
-            .ToListAsync(ct);
-        // With no community at all (a city not yet set up) the rules come on their own.
-        var rules = nearest.Count > 0 ? nearest[0].Rules : await RulesFor(db, category).ToListAsync(ct);
-        return HazardRouting.Route(category, position, rules, nearest.Select(c => (c.Id, c.District, new GeoPoint(c.Latitude, c.Longitude))));
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection());
+            AddRoutingLookups(batch, category, position);
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            return (await ReadRoutingAsync(reader, ct)).Route(category, position);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>
-    /// In one round trip: takes the advisory locks of the report's neighbourhood (see <see cref="DuplicateLocks"/>),
-    /// then reads the worker's submissions of the last hour for the rate limit. The statements of a batch run in
-    /// order, so the duplicate check that follows always runs under the locks.
+    /// Everything the intake needs to decide, in one round trip (a batch's statements run in order): the advisory
+    /// locks of the report's neighbourhood (see <see cref="DuplicateLocks"/>), then under them the worker's
+    /// submissions of the last hour (the rate limit) and the open reports of the category near the place (the
+    /// duplicate check), and the nearest community and the category's routing rules in case it is a new report.
     /// </summary>
-    private async Task<List<DateTimeOffset>> LockNeighbourhoodAndReadRecentAsync(long[] lockKeys, Guid workerId, DateTimeOffset since, CancellationToken ct)
+    private async Task<Surroundings> LookAroundAsync(Guid workerId, HazardCategory category, GeoPoint position, DateTimeOffset since, CancellationToken ct)
     {
+        var box = position.BoxAround(HazardReport.DuplicateRadiusMetres);
         await using var batch = new NpgsqlBatch((NpgsqlConnection)db.Database.GetDbConnection())
         {
             BatchCommands =
             {
-                new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(k) FROM unnest($1) AS k ORDER BY k") { Parameters = { new() { Value = lockKeys } } },
+                new NpgsqlBatchCommand("SELECT pg_advisory_xact_lock(k) FROM unnest($1) AS k ORDER BY k")
+                {
+                    Parameters = { new() { Value = DuplicateLocks.For(category, position).ToArray() } },
+                },
                 new NpgsqlBatchCommand("""SELECT "SubmittedAt" FROM hazard_submissions WHERE "WorkerId" = $1 AND "SubmittedAt" > $2 ORDER BY "SubmittedAt" LIMIT $3""")
                 {
                     Parameters = { new() { Value = workerId }, new() { Value = since }, new() { Value = options.Value.ReportsPerHour } },
                 },
+                new NpgsqlBatchCommand(HazardIntakeSql.OpenReportsNear)
+                {
+                    Parameters =
+                    {
+                        new() { Value = category.ToString() },
+                        new() { Value = box.MinLatitude }, new() { Value = box.MaxLatitude },
+                        new() { Value = box.MinLongitude }, new() { Value = box.MaxLongitude },
+                        new() { Value = workerId },
+                    },
+                },
             },
         };
+        AddRoutingLookups(batch, category, position);
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await reader.NextResultAsync(ct);
         var recent = new List<DateTimeOffset>();
@@ -154,37 +176,78 @@ public sealed class HazardIntake(VolunteersDb db, TimeProvider clock, IOptions<H
         {
             recent.Add(reader.GetFieldValue<DateTimeOffset>(0));
         }
-        return recent;
+        await reader.NextResultAsync(ct);
+        var open = new List<OpenReport>();
+        while (await reader.ReadAsync(ct))
+        {
+            open.Add(new OpenReport(reader.GetGuid(0), new GeoPoint(reader.GetDouble(1), reader.GetDouble(2)), reader.GetBoolean(3)));
+        }
+        await reader.NextResultAsync(ct);
+        return new Surroundings(recent, open, await ReadRoutingAsync(reader, ct));
     }
 
-    // The intake's queries, compiled once: every report runs them, and translating LINQ per call cost about a tenth
-    // of the service's CPU per report (docs/benchmarks.md, hazard intake).
-
-    /// <summary>Open reports of a category in a bounding box: a range scan of the partial index on open reports.</summary>
-    private static readonly Func<VolunteersDb, HazardCategory, double, double, double, double, IAsyncEnumerable<HazardReport>> OpenReportsIn =
-        EF.CompileAsyncQuery((VolunteersDb db, HazardCategory category, double minLatitude, double maxLatitude, double minLongitude, double maxLongitude) =>
-            db.HazardReports.Where(r => r.Category == category
-                                        && (r.Status == HazardStatus.Open || r.Status == HazardStatus.Acknowledged || r.Status == HazardStatus.InProgress)
-                                        && r.Latitude >= minLatitude && r.Latitude <= maxLatitude
-                                        && r.Longitude >= minLongitude && r.Longitude <= maxLongitude));
-
-    private static readonly Func<VolunteersDb, Guid, Guid, CancellationToken, Task<bool>> AlreadyFollows =
-        EF.CompileAsyncQuery((VolunteersDb db, Guid reportId, Guid workerId, CancellationToken _) =>
-            db.HazardSubmissions.Any(s => s.ReportId == reportId && s.WorkerId == workerId));
-
     /// <summary>
-    /// The nearest community by a flat approximation (fine at a city's scale; the domain checks the exact distance),
-    /// with the category's routing rules in the same round trip.
+    /// The nearest community (by a flat approximation, fine at a city's scale; routing checks the exact distance)
+    /// and the category's routing rules.
     /// </summary>
-    private static readonly Func<VolunteersDb, HazardCategory, double, double, double, IAsyncEnumerable<NearbyCommunity>> NearestCommunityAndRules =
-        EF.CompileAsyncQuery((VolunteersDb db, HazardCategory category, double latitude, double longitude, double cos) => db.Communities.AsNoTracking()
-            .OrderBy(c => (c.Latitude - latitude) * (c.Latitude - latitude)
-                          + (c.Longitude - longitude) * cos * ((c.Longitude - longitude) * cos))
-            .Take(1)
-            .Select(c => new NearbyCommunity(c.Id, c.District, c.Latitude, c.Longitude, db.HazardRoutes.Where(r => r.Category == category).ToList())));
+    private static void AddRoutingLookups(NpgsqlBatch batch, HazardCategory category, GeoPoint position)
+    {
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+            SELECT "Id", "District", "Latitude", "Longitude" FROM communities
+            ORDER BY ("Latitude" - $1) * ("Latitude" - $1) + ("Longitude" - $2) * $3 * (("Longitude" - $2) * $3)
+            LIMIT 1
+            """)
+        {
+            Parameters = { new() { Value = position.Latitude }, new() { Value = position.Longitude }, new() { Value = Math.Cos(position.Latitude * Math.PI / 180) } },
+        });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("""SELECT "District", "Department" FROM hazard_routes WHERE "Category" = $1""")
+        {
+            Parameters = { new() { Value = category.ToString() } },
+        });
+    }
 
-    private static readonly Func<VolunteersDb, HazardCategory, IAsyncEnumerable<HazardRoute>> RulesFor =
-        EF.CompileAsyncQuery((VolunteersDb db, HazardCategory category) => db.HazardRoutes.AsNoTracking().Where(r => r.Category == category));
+    /// <summary>Reads the two results <see cref="AddRoutingLookups"/> asked for; the reader stands on the first.</summary>
+    private static async Task<Routing> ReadRoutingAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var communities = new List<(Guid, string, GeoPoint)>();
+        while (await reader.ReadAsync(ct))
+        {
+            communities.Add((reader.GetGuid(0), reader.GetString(1), new GeoPoint(reader.GetDouble(2), reader.GetDouble(3))));
+        }
+        await reader.NextResultAsync(ct);
+        var rules = new List<(string District, string Department)>();
+        while (await reader.ReadAsync(ct))
+        {
+            rules.Add((reader.GetString(0), reader.GetString(1)));
+        }
+        return new Routing(communities, rules);
+    }
 
-    private sealed record NearbyCommunity(Guid Id, string District, double Latitude, double Longitude, List<HazardRoute> Rules);
+    private static readonly Func<VolunteersDb, Guid, CancellationToken, Task<HazardReport?>> ReportById =
+        EF.CompileAsyncQuery((VolunteersDb db, Guid id, CancellationToken _) => db.HazardReports.FirstOrDefault(r => r.Id == id));
+
+    private sealed record OpenReport(Guid Id, GeoPoint Position, bool Following);
+
+    private sealed record Routing(List<(Guid Id, string District, GeoPoint Office)> Communities, List<(string District, string Department)> Rules)
+    {
+        public RoutedTo Route(HazardCategory category, GeoPoint position) => HazardRouting.Route(category, position, Rules, Communities);
+    }
+
+    private sealed record Surroundings(List<DateTimeOffset> Recent, List<OpenReport> OpenNearby, Routing Routing);
+}
+
+/// <summary>The intake's SQL that others read too (the benchmark prints the duplicate check's plan).</summary>
+public static class HazardIntakeSql
+{
+    /// <summary>
+    /// Open reports of a category ($1) in a bounding box ($2-$5), and whether worker $6 already follows each: a range
+    /// scan of the partial index on open reports (whose filter is <see cref="VolunteersDb.OpenReportFilter"/>).
+    /// </summary>
+    public const string OpenReportsNear = $"""
+        SELECT r."Id", r."Latitude", r."Longitude",
+               EXISTS (SELECT 1 FROM hazard_submissions s WHERE s."ReportId" = r."Id" AND s."WorkerId" = $6)
+        FROM hazard_reports r
+        WHERE r."Category" = $1 AND {VolunteersDb.OpenReportFilter}
+          AND r."Latitude" >= $2 AND r."Latitude" <= $3 AND r."Longitude" >= $4 AND r."Longitude" <= $5
+        """;
 }
