@@ -13,7 +13,9 @@ stamp=src/AppHost/bin/.sources-built
 changed=$(find src Directory.Build.props Directory.Packages.props global.json \( -name bin -o -name obj \) -prune -o -newer "$stamp" -print -quit 2>/dev/null || echo "no stamp")
 if [ ! -f "$stamp" ] || [ -n "$changed" ]; then
   started=$(mktemp)
+  trap 'rm -f "$started"' EXIT   # a failed build leaves no stamp behind
   dotnet build src/AppHost --nologo -v quiet -clp:ErrorsOnly
   mv "$started" "$stamp"
+  trap - EXIT
 fi
 exec dotnet run --project src/AppHost --launch-profile http --no-build "$@"
