@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.Security;
 
 namespace Platform.ServiceDefaults.Data;
 
@@ -30,7 +31,9 @@ public static class ServiceDatabaseExtensions
         builder.Services.TryAddSingleton<OutboxSignal>();
         builder.Services.TryAddSingleton<OutboxSignalInterceptor>();
         builder.Services.TryAddSingleton<AfterCommitInterceptor>();
-        builder.Services.AddDbContext<TDb>((sp, options) =>
+        // Pooled: every request and every consumed message gets a context, and a pooled one skips re-reading the
+        // options and EF's internal services each time. Contexts therefore take only their options (see PersonalDataColumns).
+        builder.Services.AddDbContextPool<TDb>((sp, options) =>
         {
             if (connectionString is null)
             {
@@ -41,7 +44,11 @@ public static class ServiceDatabaseExtensions
                 options.UseNpgsql(connectionString, npgsql => npgsql.CommandTimeout(30));
             }
             options.AddInterceptors(sp.GetRequiredService<OutboxSignalInterceptor>(), sp.GetRequiredService<AfterCommitInterceptor>());
-        }, optionsLifetime: ServiceLifetime.Singleton); // built once, not per context: every consumed message creates a context
+            if (sp.GetService<PersonalDataProtector>() is { } protector)
+            {
+                options.UsePersonalDataProtector(protector);
+            }
+        });
 
         builder.Services.AddScoped(sp => new Http.IdempotencyStore(sp.GetRequiredService<TDb>()));
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck<TDb>>($"{connectionName}", tags: ["ready"]);

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Platform.Rights.Domain;
 using Platform.ServiceDefaults.Communities;
+using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
 
@@ -13,9 +13,11 @@ namespace Platform.Rights.Data;
 /// numbers) and professionals' names pass through <see cref="PersonalDataProtector"/> on the way in and out: the
 /// database holds only ciphertext.
 /// </summary>
-public sealed class RightsDb(DbContextOptions<RightsDb> options, PersonalDataProtector protector) : DbContext(options)
+public sealed class RightsDb(DbContextOptions<RightsDb> options) : DbContext(options)
 {
-    internal PersonalDataProtector Protector => protector;
+    private readonly PersonalDataProtector _protector = options.PersonalDataProtector();
+
+    internal PersonalDataProtector Protector => _protector;
 
     /// <summary>Local copy of the communities registered with the organizations service.</summary>
     public DbSet<LocalCommunity> Communities => Set<LocalCommunity>();
@@ -27,15 +29,11 @@ public sealed class RightsDb(DbContextOptions<RightsDb> options, PersonalDataPro
     public DbSet<HotlineCall> HotlineCalls => Set<HotlineCall>();
     public DbSet<JointActivity> Activities => Set<JointActivity>();
 
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        // The model holds the encrypting converters, so it is built per protector (per key), not once per process.
-        optionsBuilder.ReplaceService<IModelCacheKeyFactory, ProtectorModelCacheKeyFactory>();
-
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.AddPlatformTables();
         modelBuilder.AddLocalCommunities();
-        var encrypted = protector.Converter;
+        var encrypted = _protector.Converter;
 
         modelBuilder.Entity<RightsCase>(e =>
         {
@@ -125,16 +123,9 @@ public sealed class RightsDb(DbContextOptions<RightsDb> options, PersonalDataPro
     }
 }
 
-/// <summary>One model per protector instance (several services with different keys can share a test process).</summary>
-internal sealed class ProtectorModelCacheKeyFactory : IModelCacheKeyFactory
-{
-    public object Create(DbContext context, bool designTime) =>
-        context is RightsDb db ? (context.GetType(), db.Protector, designTime) : (object)(context.GetType(), designTime);
-}
-
 /// <summary>For <c>dotnet ef migrations</c>: a throwaway key (the schema does not depend on it).</summary>
 internal sealed class RightsDbDesignTimeFactory : IDesignTimeDbContextFactory<RightsDb>
 {
     public RightsDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<RightsDb>().UseNpgsql().Options, new PersonalDataProtector(new byte[32]));
+        new(new DbContextOptionsBuilder<RightsDb>().UseNpgsql().UsePersonalDataProtector(new PersonalDataProtector(new byte[32])).Options);
 }

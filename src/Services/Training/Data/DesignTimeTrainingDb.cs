@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Security;
 
 namespace Platform.Training.Data;
@@ -11,5 +12,5 @@ namespace Platform.Training.Data;
 internal sealed class DesignTimeTrainingDb : IDesignTimeDbContextFactory<TrainingDb>
 {
     public TrainingDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<TrainingDb>().UseNpgsql().Options, new PersonalDataProtector(new byte[32]));
+        new(new DbContextOptionsBuilder<TrainingDb>().UseNpgsql().UsePersonalDataProtector(new PersonalDataProtector(new byte[32])).Options);
 }

@@ -1,14 +1,16 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Platform.ServiceDefaults.Communities;
+using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
 using Platform.Training.Domain;
 
 namespace Platform.Training.Data;
 
-public sealed class TrainingDb(DbContextOptions<TrainingDb> options, PersonalDataProtector protector) : DbContext(options)
+public sealed class TrainingDb(DbContextOptions<TrainingDb> options) : DbContext(options)
 {
+    private readonly PersonalDataProtector _protector = options.PersonalDataProtector();
+
     /// <summary>Local copy of the communities registered with the organizations service.</summary>
     public DbSet<LocalCommunity> Communities => Set<LocalCommunity>();
     /// <summary>Local copy of the red stations, fed by the stations service.</summary>
@@ -23,13 +25,8 @@ public sealed class TrainingDb(DbContextOptions<TrainingDb> options, PersonalDat
     public DbSet<Article> Articles => Set<Article>();
     public DbSet<Programme> Programmes => Set<Programme>();
 
-    /// <summary>The key the encrypted columns are bound to; part of the model cache key (see below).</summary>
-    internal PersonalDataProtector Protector => protector;
-
-    protected override void OnConfiguring(DbContextOptionsBuilder optionsBuilder) =>
-        // The encrypted columns' converter holds this service's protector: one model per protector, not per type,
-        // so that two services in one test process never share a key by way of EF's model cache.
-        optionsBuilder.ReplaceService<IModelCacheKeyFactory, ProtectorModelCacheKey>();
+    /// <summary>The key the encrypted columns are bound to (from the options; see PersonalDataColumns).</summary>
+    internal PersonalDataProtector Protector => _protector;
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -73,7 +70,7 @@ public sealed class TrainingDb(DbContextOptions<TrainingDb> options, PersonalDat
             e.ToTable("enrolments");
             e.Property(x => x.Id).ValueGeneratedNever();
             e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
-            e.Property(x => x.NameOnCertificate).HasConversion(protector.Converter).HasMaxLength(200);
+            e.Property(x => x.NameOnCertificate).HasConversion(_protector.Converter).HasMaxLength(200);
             e.Ignore(x => x.HoldsSeat);
             e.Ignore(x => x.IsActive);
             e.Ignore(x => x.CanCancel);
@@ -93,7 +90,7 @@ public sealed class TrainingDb(DbContextOptions<TrainingDb> options, PersonalDat
             e.ToTable("certificates");
             e.Property(x => x.Id).ValueGeneratedNever();
             e.Property(x => x.Code).HasMaxLength(Certificate.CodeLength).IsFixedLength();
-            e.Property(x => x.HolderName).HasConversion(protector.Converter).HasMaxLength(200);
+            e.Property(x => x.HolderName).HasConversion(_protector.Converter).HasMaxLength(200);
             e.Property(x => x.CourseTitle).HasMaxLength(Course.TitleMaxLength);
             e.Property(x => x.CourseKind).HasConversion<string>().HasMaxLength(40);
             e.Property(x => x.ProviderName).HasMaxLength(Course.ProviderNameMaxLength);
@@ -137,10 +134,4 @@ public sealed class TrainingDb(DbContextOptions<TrainingDb> options, PersonalDat
             e.Property(x => x.Name).HasMaxLength(Programme.NameMaxLength);
         });
     }
-}
-
-internal sealed class ProtectorModelCacheKey : IModelCacheKeyFactory
-{
-    public object Create(DbContext context, bool designTime) =>
-        context is TrainingDb db ? (context.GetType(), db.Protector, designTime) : (context.GetType(), designTime);
 }
