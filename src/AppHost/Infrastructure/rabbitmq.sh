@@ -29,7 +29,8 @@ export RABBITMQ_NODENAME="$PLATFORM_RABBITMQ_NODENAME"
 export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1
 # Keep Erlang distribution and epmd on loopback too.
 export ERL_EPMD_ADDRESS=127.0.0.1
-export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}"
+# Idle Erlang schedulers busy-wait by default; on a small shared machine that spinning takes CPU from the services.
+export RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none"
 export RABBITMQ_MNESIA_BASE="$base/mnesia"
 export RABBITMQ_LOG_BASE="$base/log"
 export RABBITMQ_LOGS=-
