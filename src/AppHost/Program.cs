@@ -14,6 +14,7 @@ var personalDataKey = PlatformInfrastructure.StoredSecret(builder, "personal-dat
 // The gateway is the platform's public address and so the issuer of every access token: declared first so that its
 // URL can be handed to identity (which issues) and to every service and the gateway itself (which validate).
 var gateway = builder.AddProject<Projects.Gateway>("gateway")
+    .RunBuiltAssembly()
     .WithPromptHttpHealthCheck("/health")
     .WithExternalHttpEndpoints();
 var issuer = ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/");
@@ -22,6 +23,7 @@ IResourceBuilder<ProjectResource> Service<TProject>(string name, bool messaging 
 {
     var database = infrastructure.AddDatabase($"{name}-db");
     var service = builder.AddProject<TProject>(name)
+        .RunBuiltAssembly()
         .WithReference(database).WaitFor(database);
     if (messaging)
     {
@@ -83,6 +85,7 @@ foreach (var setting in builder.Configuration.GetSection("Platform:RateLimits").
 // The demo city (DOMAIN.md's figures), loaded through the services' APIs once the platform is up; it exits when done.
 // DemoData:Load=false (e.g. DemoData__Load=false ./run.sh) leaves it to the dashboard's "Load demo data" command.
 var demoCity = builder.AddProject<Projects.DemoCity>("demo-city")
+    .RunBuiltAssembly()
     .WithReference(identity).WithReference(organizations).WithReference(volunteers)
     .WithReference(stations).WithReference(training).WithReference(rights)
     .WaitFor(gateway)
