@@ -29,6 +29,13 @@ if (args.Length > 0 && args[0] == "gateway")
 }
 // dotnet run -c Release --project tests/Benchmarks -- edge   (needs wrk: sudo apt-get install -y wrk)
 if (args is ["edge", ..]) return await EdgeBenchmark.RunAsync(new EdgeBenchmarkSettings());
+//     startup [--runs 3] [--idle-seconds 20]   (the README's run command, timed; stop any running platform first)
+if (args is ["startup", ..])
+{
+    var runs = args.SkipWhile(a => a != "--runs").Skip(1).Select(int.Parse).FirstOrDefault(3);
+    var idle = args.SkipWhile(a => a != "--idle-seconds").Skip(1).Select(int.Parse).FirstOrDefault(20);
+    return await StartupBenchmark.RunAsync(runs, idle);
+}
 if (args is ["stations", ..]) return Platform.Benchmarks.Stations.StationsBenchmark.Run(args[1..]);
 //     volunteers [--open-reports 100000] [--concurrency 32] [--seconds 20] [--warmup 60] [--workers 2000] [--rate N] [--driver http-client|wrk]
 if (args.Length > 0 && args[0] == "volunteers")
