@@ -29,7 +29,8 @@ public sealed record EdgeBenchmarkSettings
 /// <summary>
 /// The gateway as it runs in production: the stations service and the gateway each in their own process (their built
 /// Release assemblies, Production environment), loaded by wrk, a load tool that is not .NET. The same requests go
-/// straight to the service and through the gateway, in alternating slices. CPU per request is read from /proc for
+/// straight to the service, through the gateway and through a bare YARP proxy (tests/BareProxy: one route, nothing
+/// else), in alternating slices; the bare proxy shows what any proxy process costs on this machine. CPU per request is read from /proc for
 /// each process, so the gateway's cost is its own process's, not an estimate.
 /// </summary>
 public static partial class EdgeBenchmark
@@ -43,11 +44,13 @@ public static partial class EdgeBenchmark
         var wrk = Wrk.Find();
         var stationsDll = Built("src/Services/Stations", "Stations.dll");
         var gatewayDll = Built("src/Gateway", "Gateway.dll");
+        var bareProxyDll = Built("tests/BareProxy", "BareProxy.dll");
         var infrastructure = new LocalInfrastructure();
         await infrastructure.InitializeAsync().WaitAsync(TimeSpan.FromMinutes(2));
         await using var keys = await KeysServer.StartAsync();
         var stationsPort = LocalInfrastructure.FreePort();
         var gatewayPort = LocalInfrastructure.FreePort();
+        var bareProxyPort = LocalInfrastructure.FreePort();
         var common = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -57,6 +60,7 @@ public static partial class EdgeBenchmark
         };
         Service? stations = null;
         Service? gateway = null;
+        Service? bareProxy = null;
         try
         {
             stations = Service.Start("stations", stationsDll, stationsPort, new Dictionary<string, string>(common)
@@ -81,12 +85,18 @@ public static partial class EdgeBenchmark
                 gatewaySettings[$"ReverseProxy__Clusters__{other}__HealthCheck__Active__Enabled"] = "false";
             }
             gateway = Service.Start("gateway", gatewayDll, gatewayPort, gatewaySettings);
+            bareProxy = Service.Start("bare YARP", bareProxyDll, bareProxyPort, new Dictionary<string, string>(common)
+            {
+                ["services__stations__http__0"] = $"http://127.0.0.1:{stationsPort}",
+            });
             await stations.WaitAliveAsync();
             await gateway.WaitAliveAsync();
-            Log("stations service and gateway alive (own processes, Production)");
+            await bareProxy.WaitAliveAsync();
+            Log("stations service, gateway and bare YARP alive (own processes, Production)");
 
             var direct = new Uri($"http://127.0.0.1:{stationsPort}");
             var through = new Uri($"http://127.0.0.1:{gatewayPort}/api/stations");
+            var bare = new Uri($"http://127.0.0.1:{bareProxyPort}/api/stations");
             var officer = TestTokens.For(PlatformRoles.OrgOfficer);
             Guid stationId;
             using (var seeding = new HttpClient { BaseAddress = direct, Timeout = TimeSpan.FromSeconds(30) })
@@ -106,26 +116,37 @@ public static partial class EdgeBenchmark
             foreach (var (name, path, token) in cases)
             {
                 Log($"{name}: wrk, {settings.Connections} connections, {settings.Rounds} x {settings.SliceSeconds} s per side, alternating");
-                await RunWrkAsync(wrk, new Uri(direct + path.TrimStart('/')), token, settings.Connections, settings.WarmupSeconds);
-                await RunWrkAsync(wrk, new Uri(through + "/" + path.TrimStart('/')), token, settings.Connections, settings.WarmupSeconds);
+                var directUrl = new Uri(direct + path.TrimStart('/'));
+                var gatewayUrl = new Uri(through + "/" + path.TrimStart('/'));
+                var bareUrl = new Uri(bare + "/" + path.TrimStart('/'));
+                foreach (var url in new[] { directUrl, gatewayUrl, bareUrl })
+                {
+                    await RunWrkAsync(wrk, url, token, settings.Connections, settings.WarmupSeconds);
+                }
                 var directSlices = new List<Slice>();
                 var gatewaySlices = new List<Slice>();
+                var bareSlices = new List<Slice>();
                 for (var round = 0; round < settings.Rounds; round++)
                 {
-                    directSlices.Add(await MeasureAsync(wrk, new Uri(direct + path.TrimStart('/')), token, settings, stations, gateway));
-                    gatewaySlices.Add(await MeasureAsync(wrk, new Uri(through + "/" + path.TrimStart('/')), token, settings, stations, gateway));
+                    directSlices.Add(await MeasureAsync(wrk, directUrl, token, settings, stations, gateway));
+                    gatewaySlices.Add(await MeasureAsync(wrk, gatewayUrl, token, settings, stations, gateway));
+                    bareSlices.Add(await MeasureAsync(wrk, bareUrl, token, settings, stations, bareProxy));
                 }
                 var d = Slice.Combine(directSlices);
                 var g = Slice.Combine(gatewaySlices);
-                Log($"  direct : {d.RequestsPerSecond,8:N0} req/s, p50 {d.P50:0.00} ms, p99 {d.P99:0.00} ms; stations CPU {d.ServiceCpuUs:0} us/request");
-                Log($"  gateway: {g.RequestsPerSecond,8:N0} req/s, p50 {g.P50:0.00} ms, p99 {g.P99:0.00} ms; stations CPU {g.ServiceCpuUs:0} us/request, gateway CPU {g.GatewayCpuUs:0} us/request");
-                Log($"  ratio {g.RequestsPerSecond / d.RequestsPerSecond:0.00} of direct throughput; p50 +{g.P50 - d.P50:0.00} ms, p99 +{g.P99 - d.P99:0.00} ms");
+                var b = Slice.Combine(bareSlices);
+                Log($"  direct   : {d.RequestsPerSecond,8:N0} req/s, p50 {d.P50:0.00} ms, p99 {d.P99:0.00} ms; stations CPU {d.ServiceCpuUs:0} us/request");
+                Log($"  gateway  : {g.RequestsPerSecond,8:N0} req/s, p50 {g.P50:0.00} ms, p99 {g.P99:0.00} ms; stations CPU {g.ServiceCpuUs:0} us/request, gateway CPU {g.GatewayCpuUs:0} us/request");
+                Log($"  bare YARP: {b.RequestsPerSecond,8:N0} req/s, p50 {b.P50:0.00} ms, p99 {b.P99:0.00} ms; stations CPU {b.ServiceCpuUs:0} us/request, proxy CPU {b.GatewayCpuUs:0} us/request");
+                Log($"  gateway  : ratio {g.RequestsPerSecond / d.RequestsPerSecond:0.00} of direct throughput; p50 +{g.P50 - d.P50:0.00} ms, p99 +{g.P99 - d.P99:0.00} ms");
+                Log($"  bare YARP: ratio {b.RequestsPerSecond / d.RequestsPerSecond:0.00} of direct throughput; p50 +{b.P50 - d.P50:0.00} ms, p99 +{b.P99 - d.P99:0.00} ms (what any proxy process costs here)");
             }
             Log($"load average after {File.ReadAllText("/proc/loadavg").Trim()}");
             return 0;
         }
         finally
         {
+            bareProxy?.Dispose();
             gateway?.Dispose();
             stations?.Dispose();
             await infrastructure.DisposeAsync();
@@ -141,11 +162,12 @@ public static partial class EdgeBenchmark
         Log($"gateway forwards (station {stationId})");
     }
 
-    private static async Task<Slice> MeasureAsync(string wrk, Uri url, string? token, EdgeBenchmarkSettings settings, Service stations, Service gateway)
+    /// <summary>One slice of wrk against <paramref name="url"/>, with the CPU the service and <paramref name="proxy"/> spent meanwhile.</summary>
+    private static async Task<Slice> MeasureAsync(string wrk, Uri url, string? token, EdgeBenchmarkSettings settings, Service stations, Service proxy)
     {
-        var (s0, g0) = (stations.CpuTicks(), gateway.CpuTicks());
+        var (s0, g0) = (stations.CpuTicks(), proxy.CpuTicks());
         var result = await RunWrkAsync(wrk, url, token, settings.Connections, settings.SliceSeconds);
-        var (s1, g1) = (stations.CpuTicks(), gateway.CpuTicks());
+        var (s1, g1) = (stations.CpuTicks(), proxy.CpuTicks());
         return Slice.From(result, s1 - s0, g1 - g0);
     }
 
