@@ -9,6 +9,7 @@ namespace Platform.Training.Data;
 
 public sealed class TrainingDb(DbContextOptions<TrainingDb> options) : DbContext(options)
 {
+    // The key the encrypted columns are bound to, from the options (see PersonalDataColumns).
     private readonly PersonalDataProtector _protector = options.PersonalDataProtector();
 
     /// <summary>Local copy of the communities registered with the organizations service.</summary>
@@ -24,9 +25,6 @@ public sealed class TrainingDb(DbContextOptions<TrainingDb> options) : DbContext
     public DbSet<StudyActivity> StudyActivities => Set<StudyActivity>();
     public DbSet<Article> Articles => Set<Article>();
     public DbSet<Programme> Programmes => Set<Programme>();
-
-    /// <summary>The key the encrypted columns are bound to (from the options; see PersonalDataColumns).</summary>
-    internal PersonalDataProtector Protector => _protector;
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -79,7 +79,7 @@ public sealed class HazardIntake(VolunteersDb db, TimeProvider clock, IOptions<H
 
         var nearest = around.OpenNearby.Where(r => HazardReport.IsSameSpot(r.Position, position)).MinBy(r => r.Position.DistanceTo(position));
         // Only a "me too" needs the report itself (tracked, to count it); the entity still decides whether it matches.
-        var existing = nearest is null ? null : await ReportById(db, nearest.Id, ct);
+        var existing = nearest is null ? null : await db.HazardReports.FindAsync([nearest.Id], ct);
         IntakeResult result;
         if (existing is not null && existing.IsSameHazard(category, position))
         {
@@ -222,9 +222,6 @@ public sealed class HazardIntake(VolunteersDb db, TimeProvider clock, IOptions<H
         }
         return new Routing(communities, rules);
     }
-
-    private static readonly Func<VolunteersDb, Guid, CancellationToken, Task<HazardReport?>> ReportById =
-        EF.CompileAsyncQuery((VolunteersDb db, Guid id, CancellationToken _) => db.HazardReports.FirstOrDefault(r => r.Id == id));
 
     private sealed record OpenReport(Guid Id, GeoPoint Position, bool Following);
 
