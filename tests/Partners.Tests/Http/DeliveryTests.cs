@@ -127,6 +127,9 @@ public sealed class DeliveryTests(LocalInfrastructure infrastructure) : Partners
             await PublishAsync(Events.Hazard(District));
         }
         await Until(() => Task.FromResult(receiver.Received.Count), n => n == 3, "three delivered");
+        // The agency has them before the service has recorded them as delivered; only recorded ones are replayed.
+        await Until(() => GetJsonAsync(agency, "/deliveries?status=delivered"), l => l.GetProperty("items").GetArrayLength() == 3,
+            "three deliveries recorded as delivered");
 
         var response = await agency.PostAsJsonAsync("/deliveries/replay", new { from, to = DateTimeOffset.UtcNow.AddMinutes(1) });
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
