@@ -39,8 +39,19 @@ public sealed class BrowserTests(PlatformFixture platform, ITestOutputHelper out
         // States can still be settling (a health check every few seconds): read the grid until all agree, bounded.
         IReadOnlyList<ResourceRow> rows = [];
         var deadline = DateTime.UtcNow + Timeout;
+        var reloads = 0;
         while (true)
         {
+            // Seen once in CI on a loaded machine: the dashboard's Blazor circuit failed and the page showed its own
+            // "An unhandled error has occurred. Reload" bar over an empty grid. An operator reloads; so does the test,
+            // at most twice, and says so. The resources must still all show running and healthy afterwards.
+            if (reloads < 2 && await page.Locator("#blazor-error-ui").IsVisibleAsync())
+            {
+                reloads++;
+                output.WriteLine($"The dashboard showed its error bar ({await page.Locator("#blazor-error-ui").InnerTextAsync()}); reloading ({reloads}).");
+                await page.ReloadAsync();
+                continue;
+            }
             rows = await ReadResourceGridAsync(page);
             var shown = rows.ToDictionary(r => r.Name);
             if (expected.All(name => shown.TryGetValue(name, out var row) && (jobs.Contains(name) ? !row.HasFailed : row.IsRunningAndHealthy))
