@@ -15,9 +15,8 @@ namespace Platform.Rights.Data;
 /// </summary>
 public sealed class RightsDb(DbContextOptions<RightsDb> options) : DbContext(options)
 {
-    private readonly PersonalDataProtector _protector = options.PersonalDataProtector();
-
-    internal PersonalDataProtector Protector => _protector;
+    /// <summary>The key the encrypted columns are bound to, from the options (see PersonalDataColumns).</summary>
+    internal PersonalDataProtector Protector { get; } = options.PersonalDataProtector();
 
     /// <summary>Local copy of the communities registered with the organizations service.</summary>
     public DbSet<LocalCommunity> Communities => Set<LocalCommunity>();
@@ -33,7 +32,7 @@ public sealed class RightsDb(DbContextOptions<RightsDb> options) : DbContext(opt
     {
         modelBuilder.AddPlatformTables();
         modelBuilder.AddLocalCommunities();
-        var encrypted = _protector.Converter;
+        var encrypted = Protector.Converter;
 
         modelBuilder.Entity<RightsCase>(e =>
         {
