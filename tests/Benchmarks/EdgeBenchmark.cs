@@ -48,9 +48,9 @@ public static partial class EdgeBenchmark
         var infrastructure = new LocalInfrastructure();
         await infrastructure.InitializeAsync().WaitAsync(TimeSpan.FromMinutes(2));
         await using var keys = await KeysServer.StartAsync();
-        var stationsPort = LocalInfrastructure.FreePort();
-        var gatewayPort = LocalInfrastructure.FreePort();
-        var bareProxyPort = LocalInfrastructure.FreePort();
+        var stationsPort = ReservedPorts.Next();
+        var gatewayPort = ReservedPorts.Next();
+        var bareProxyPort = ReservedPorts.Next();
         var common = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -308,7 +308,7 @@ public static partial class EdgeBenchmark
 
         public static async Task<KeysServer> StartAsync()
         {
-            var port = LocalInfrastructure.FreePort();
+            var port = ReservedPorts.Next();
             var builder = WebApplication.CreateSlimBuilder();
             builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
             builder.Logging.ClearProviders();

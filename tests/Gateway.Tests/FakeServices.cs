@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.TestSupport;
 
 namespace Platform.Gateway.Tests;
 
@@ -14,7 +15,7 @@ public sealed record SeenRequest(string Method, string Path, string? Authorizati
 /// <summary>
 /// Stand-ins for two services (organizations and stations), each with a few real minimal-API endpoints and its own
 /// generated OpenAPI document (both name a schema "Community", as real services would), answering every other path
-/// with what reached it. Plus a stopped service (nothing listens) and a hung one (accepts, never answers).
+/// with what reached it. Plus a stopped service (nothing listens, for the fixture's whole life) and a hung one (accepts, never answers).
 /// </summary>
 public sealed class FakeServices : IAsyncDisposable
 {
@@ -48,11 +49,9 @@ public sealed class FakeServices : IAsyncDisposable
         fakes._hung = new TcpListener(IPAddress.Loopback, 0);
         fakes._hung.Start();
         fakes.HungUrl = $"http://127.0.0.1:{((IPEndPoint)fakes._hung.LocalEndpoint).Port}";
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            fakes.ClosedUrl = $"http://127.0.0.1:{((IPEndPoint)probe.LocalEndpoint).Port}";
-        }
+        // Not a port released by a listener: another test process's server could be given it a moment later (and
+        // answer 404 where a 503 was expected). A reserved port stays this process's and nothing here listens on it.
+        fakes.ClosedUrl = $"http://127.0.0.1:{ReservedPorts.Next()}";
         return fakes;
     }
 

@@ -2,6 +2,7 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Platform.TestSupport;
 
 namespace Platform.Tests;
 
@@ -33,6 +34,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         Directory.CreateDirectory(_dataDirectory);
         File.SetUnixFileMode(_dataDirectory, (UnixFileMode)0b111_101_101); // the postgres user must reach it
         using var timeout = new CancellationTokenSource(StartTimeout);
+        var endpointPorts = ReservedPorts.Block();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             // The demo city is loaded by the tests that need it (the dashboard command), at a hundredth of the report's scale.
             ["Platform:Infrastructure=local", $"Platform:DataDirectory={_dataDirectory}", "DemoData:Load=false", $"DemoData:Scale={DemoScale}",
@@ -40,15 +42,20 @@ public sealed class PlatformFixture : IAsyncLifetime
              // (proven in Gateway.Tests) would refuse the sixth. Raised through the app host, as a deployment would;
              // likewise its 20 token requests per address per 5 minutes.
              "Platform:RateLimits:one-time-code:PermitLimit=100", "Platform:RateLimits:sign-in:PermitLimit=400",
-             // The dashboard runs as for an operator (the browser check opens it), on free local ports over plain HTTP.
-             $"ASPNETCORE_URLS=http://127.0.0.1:{FreePort()}",
-             $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
-             $"ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{FreePort()}",
+             // The dashboard runs as for an operator (the browser check opens it), on local ports over plain HTTP.
+             // Every port of the run is this process's own (ReservedPorts): the app host gives its endpoints ports
+             // from a reserved block instead of probing the shared range, where a server of the other test project
+             // running alongside could take a port between the probe and the bind.
+             $"ASPNETCORE_URLS=http://127.0.0.1:{ReservedPorts.Next()}",
+             $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{ReservedPorts.Next()}",
+             $"ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{ReservedPorts.Next()}",
+             $"ASPIRE_PROXYLESS_ENDPOINT_PORT_RANGE={endpointPorts.First}-{endpointPorts.Last}",
              "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true"],
             (options, _) => options.DisableDashboard = false,
             timeout.Token);
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
+        EnsureEndpointsIn(endpointPorts);
         // Resource logs are collected for failure messages and log assertions: watch once instances exist.
         foreach (var resource in DomainServices.Append("identity").Append("gateway"))
         {
@@ -114,11 +121,22 @@ public sealed class PlatformFixture : IAsyncLifetime
         try { Directory.Delete(_dataDirectory, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// Fails the start at once if the app host gave a server a port outside this process's block (the setting that
+    /// confines it was ignored): such a port is shared with the other test project's servers and races them.
+    /// </summary>
+    private void EnsureEndpointsIn((int First, int Last) block)
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var outside = App.Services.GetRequiredService<DistributedApplicationModel>().Resources
+            .SelectMany(r => r.Annotations.OfType<EndpointAnnotation>().Select(e => (Resource: r.Name, Endpoint: e)))
+            .Where(e => !e.Endpoint.IsProxied)
+            .Where(e => e.Endpoint.AllocatedEndpoint is not { } allocated || allocated.Port < block.First || allocated.Port > block.Last)
+            .Select(e => $"{e.Resource}/{e.Endpoint.Name}:{e.Endpoint.AllocatedEndpoint?.Port.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}")
+            .ToList();
+        if (outside.Count > 0)
+        {
+            throw new InvalidOperationException($"Ports outside the reserved block {block.First}-{block.Last}: {string.Join(", ", outside)}.");
+        }
     }
 
     /// <summary>The console log lines of a resource so far that contain the text (for failure messages).</summary>

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using Npgsql;
 using RabbitMQ.Client;
@@ -15,6 +13,8 @@ namespace Platform.TestSupport;
 public sealed class LocalInfrastructure : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
+    private const int StartAttempts = 3;
+    private const string LogVariable = "PLATFORM_TEST_LOG";
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"platform-tests-{Guid.NewGuid():N}"[..30]);
     private readonly string _pgPassword = Secret();
     private readonly string _rabbitPassword = Secret();
@@ -37,13 +37,7 @@ public sealed class LocalInfrastructure : IAsyncLifetime
         Directory.CreateDirectory(_root);
         // The postgres user must reach the data folder when tests run as root.
         File.SetUnixFileMode(_root, (UnixFileMode)0b111_101_101);
-        PostgresPort = FreePort();
-        RabbitMqPort = FreePort();
-        _rabbitDistPort = FreePort();
-        _rabbitManagementPort = FreePort();
-        _postgres = StartPostgres();
-        _rabbit = StartRabbitMq();
-        await Task.WhenAll(WaitForPostgresAsync(), WaitForRabbitMqAsync());
+        await Task.WhenAll(StartPostgresOnAReservedPortAsync(), StartRabbitMqOnReservedPortsAsync());
     }
 
     public async Task DisposeAsync()
@@ -75,6 +69,67 @@ public sealed class LocalInfrastructure : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>
+    /// Starts PostgreSQL on a reserved port. Reserved ports are not handed to other test processes, but something
+    /// outside the tests may still take one between choosing and binding: then the server exits saying so, and it is
+    /// started again on another port (its data folder is kept).
+    /// </summary>
+    private async Task StartPostgresOnAReservedPortAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            PostgresPort = ReservedPorts.Next();
+            _postgres = StartPostgres();
+            if (await StartedAsync("PostgreSQL", _postgres, WaitForPostgresAsync, attempt))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Starts RabbitMQ on reserved ports (node, distribution, management), on others if one was taken meanwhile.</summary>
+    private async Task StartRabbitMqOnReservedPortsAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            RabbitMqPort = ReservedPorts.Next();
+            _rabbitDistPort = ReservedPorts.Next();
+            _rabbitManagementPort = ReservedPorts.Next();
+            _rabbit = StartRabbitMq();
+            if (await StartedAsync("RabbitMQ", _rabbit, WaitForRabbitMqAsync, attempt))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Waits for a server; false (try again on other ports) when it exited because an address or node name was in use,
+    /// at most <see cref="StartAttempts"/> times. Any other failure is thrown with the server's log.
+    /// </summary>
+    private async Task<bool> StartedAsync(string name, Process process, Func<Task> waitForServer, int attempt)
+    {
+        try
+        {
+            await waitForServer();
+            return true;
+        }
+        catch (ServerExitedException) when (attempt < StartAttempts)
+        {
+            // The exited process's output is all logged once its streams end.
+            await process.WaitForExitAsync();
+            var log = (string)process.StartInfo.Environment[LogVariable]!;
+            var said = File.Exists(log) ? await File.ReadAllTextAsync(log) : "";
+            if (!said.Contains("already in use", StringComparison.OrdinalIgnoreCase) && !said.Contains("eaddrinuse", StringComparison.OrdinalIgnoreCase)
+                && !said.Contains("seems to be in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw;
+            }
+            File.Move(log, $"{log}.attempt{attempt}", overwrite: true);
+            return false;
+        }
+    }
+
     private Process StartPostgres() => Start("postgres.sh", new()
     {
         ["PGPORT"] = PostgresPort.ToString(),
@@ -94,6 +149,7 @@ public sealed class LocalInfrastructure : IAsyncLifetime
 
     private Process Start(string script, Dictionary<string, string> environment)
     {
+        var log = Path.Combine(_root, Path.ChangeExtension(script, ".log"));
         var info = new ProcessStartInfo("/bin/bash", [Path.Combine(AppContext.BaseDirectory, "Infrastructure", script)])
         {
             RedirectStandardOutput = true,
@@ -105,8 +161,9 @@ public sealed class LocalInfrastructure : IAsyncLifetime
         {
             info.Environment[key] = value;
         }
+        // Where this process's output goes, kept with the process (the scripts ignore it).
+        info.Environment[LogVariable] = log;
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {script}.");
-        var log = Path.Combine(_root, Path.ChangeExtension(script, ".log"));
         process.OutputDataReceived += (_, e) => AppendLog(log, e.Data);
         process.ErrorDataReceived += (_, e) => AppendLog(log, e.Data);
         process.BeginOutputReadLine();
@@ -151,7 +208,7 @@ public sealed class LocalInfrastructure : IAsyncLifetime
         {
             if (process is null || process.HasExited)
             {
-                throw new InvalidOperationException($"{name} exited during start; see the logs in {_root}.");
+                throw new ServerExitedException($"{name} exited during start; see the logs in {_root}.");
             }
             try
             {
@@ -192,14 +249,6 @@ public sealed class LocalInfrastructure : IAsyncLifetime
         process.Dispose();
     }
 
-    /// <summary>A loopback port free at this moment (for servers and services started by tests and benchmarks).</summary>
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     private static string Secret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
 
     private static class Posix
@@ -210,3 +259,6 @@ public sealed class LocalInfrastructure : IAsyncLifetime
         public static extern int Kill(int pid, int signal);
     }
 }
+
+/// <summary>A server the tests started ended before it accepted connections.</summary>
+public sealed class ServerExitedException(string message) : InvalidOperationException(message);

@@ -60,7 +60,7 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
         else
         {
             // The keys address must be known before the service starts, so the port is chosen here.
-            var port = LocalInfrastructure.FreePort();
+            var port = ReservedPorts.Next();
             UseKestrel(port);
             _settings["Platform:Auth:KeysAddress"] = $"http://127.0.0.1:{port}{ownKeysPath}";
         }
