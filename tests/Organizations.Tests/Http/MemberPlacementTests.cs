@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.Contracts;
 using Platform.Organizations.Apis;
 using Platform.Organizations.Domain;
@@ -19,6 +20,15 @@ namespace Platform.Organizations.Tests.Http;
 public sealed class MemberPlacementTests(LocalInfrastructure infrastructure) : OrganizationsApiTest(infrastructure)
 {
     private static readonly DateTimeOffset RegisteredAt = new(2022, 6, 1, 2, 0, 0, TimeSpan.Zero);
+
+    /// <summary>The service's clock: "today" stays one city day for the test, even across the city's midnight.</summary>
+    private CityMiddayClock Clock { get; } = new();
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.RemoveAll<TimeProvider>();
+        services.AddSingleton<TimeProvider>(Clock);
+    }
 
     [Theory]
     [InlineData(false)]
@@ -188,20 +198,21 @@ public sealed class MemberPlacementTests(LocalInfrastructure infrastructure) : O
     {
         var community = await RegisterCommunityAsync(ValidCommunity());
         var local = await EstablishAsync("general-branch", localCommunityId: community.Id);
-        var today = ShanghaiCalendar.Today(TimeProvider.System);
+        var today = Clock.Today;
         var soon = await PlaceMemberAsync(community.Id);
         var later = await PlaceMemberAsync(community.Id);
         var tomorrow = await PlaceMemberAsync(community.Id);
         var noDate = await PlaceMemberAsync(community.Id);
-        await SetJoinedAsync(soon, today.AddDays(5).AddYears(-11));
-        await SetJoinedAsync(later, today.AddDays(40).AddYears(-3));
-        await SetJoinedAsync(tomorrow, today.AddDays(1).AddYears(-1));
+        // Whole leap cycles back, so a date that is 29 February stays one (AddYears(-1) would make it the 28th, a day early).
+        await SetJoinedAsync(soon, today.AddDays(5).AddYears(-12));
+        await SetJoinedAsync(later, today.AddDays(40).AddYears(-4));
+        await SetJoinedAsync(tomorrow, today.AddDays(1).AddYears(-8));
 
         var week = await GetOkAsync<Page<PoliticalBirthdayResponse>>("/members/political-birthdays?days=7");
 
         Assert.Equal([tomorrow.Id, soon.Id], week.Items.Select(b => b.MemberId));
         Assert.Equal(today.AddDays(5), week.Items[1].Anniversary);
-        Assert.Equal(11, week.Items[1].Years);
+        Assert.Equal(12, week.Items[1].Years);
         Assert.Equal(local.Id, week.Items[1].OrganizationId);
         Assert.Equal(3, (await GetOkAsync<Page<PoliticalBirthdayResponse>>("/members/political-birthdays?days=60")).Total);
         Assert.DoesNotContain(noDate.Id, (await GetOkAsync<Page<PoliticalBirthdayResponse>>("/members/political-birthdays?days=366")).Items.Select(b => b.MemberId));

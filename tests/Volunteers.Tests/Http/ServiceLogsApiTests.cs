@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.ServiceDefaults.Http;
 using Platform.TestSupport;
 using Platform.Volunteers.Apis;
@@ -9,7 +11,16 @@ namespace Platform.Volunteers.Tests.Http;
 
 public sealed class ServiceLogsApiTests(LocalInfrastructure infrastructure) : VolunteersApiTest(infrastructure)
 {
-    private static DateOnly Today => CityCalendar.DateOf(DateTimeOffset.UtcNow);
+    /// <summary>The service's clock: the test and the service agree on "today" even across the city's midnight.</summary>
+    private CityMiddayClock Clock { get; } = new();
+
+    private DateOnly Today => Clock.Today;
+
+    protected override void ConfigureServices(IServiceCollection services)
+    {
+        services.RemoveAll<TimeProvider>();
+        services.AddSingleton<TimeProvider>(Clock);
+    }
 
     private static string Day(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -35,9 +35,14 @@ public abstract class VolunteersApiTest(LocalInfrastructure infrastructure) : IA
     /// <summary>More configuration for the service under test.</summary>
     protected virtual IReadOnlyDictionary<string, string>? Settings => null;
 
+    /// <summary>A test's own registrations, after the service's (e.g. a clock).</summary>
+    protected virtual void ConfigureServices(IServiceCollection services)
+    {
+    }
+
     public async Task InitializeAsync()
     {
-        _service = new ServiceFactory<Program>(infrastructure, "volunteers", Settings);
+        _service = new ServiceFactory<Program>(infrastructure, "volunteers", Settings, configureServices: ConfigureServices);
         await _service.StartWithBusAsync();
     }
 
