@@ -14,16 +14,6 @@ using Platform.TestSupport;
 
 namespace Platform.Rights.Tests.Http;
 
-/// <summary>A clock that runs with real time plus an offset the test moves forward: deadlines pass without waiting.</summary>
-public sealed class ShiftedClock : TimeProvider
-{
-    public TimeSpan Offset { get; private set; }
-
-    public void Advance(TimeSpan by) => Offset += by;
-
-    public override DateTimeOffset GetUtcNow() => base.GetUtcNow() + Offset;
-}
-
 /// <summary>
 /// Runs the rights service (its real Program) on Kestrel against a fresh database on the test PostgreSQL server and the
 /// test RabbitMQ node, once per test, with a movable clock.

@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
@@ -26,10 +28,16 @@ public abstract class TrainingApiTest(LocalInfrastructure infrastructure) : IAsy
     protected LocalInfrastructure Infrastructure => infrastructure;
     protected ServiceFactory<Program> Service => _service ?? throw new InvalidOperationException("Not started.");
     protected HttpClient Staff => _staff ?? throw new InvalidOperationException("Not started.");
+    /// <summary>The service's clock: real time until a test moves it forward (a session starts without waiting for it).</summary>
+    protected ShiftedClock Clock { get; } = new();
 
     public async Task InitializeAsync()
     {
-        _service = new ServiceFactory<Program>(infrastructure, "training");
+        _service = new ServiceFactory<Program>(infrastructure, "training", configureServices: services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Clock);
+        });
         await _service.StartWithBusAsync();
         _staff = _service.CreateHttpClient(TestTokens.For(PlatformRoles.OrgOfficer));
     }

@@ -14,8 +14,8 @@ public sealed class TrainingMetricsTests(LocalInfrastructure infrastructure) : T
     {
         using var enrolments = Service.Services.Collect<long>(TrainingTelemetry.Name, "platform.training.enrolments");
         using var completions = Service.Services.Collect<long>(TrainingTelemetry.Name, "platform.training.completions");
-        // One session starting shortly (attendance is recorded only once a session has started).
-        var start = DateTimeOffset.UtcNow.AddSeconds(8);
+        // One session an hour ahead by the service's clock (attendance is recorded only once a session has started).
+        var start = Clock.GetUtcNow().AddHours(1);
         var course = await CreateCourseAsync(CourseBody(capacity: 1, sessions: [(start, start.AddSeconds(1))], kind: "office-software"));
         var seated = await EnrolAsync(Worker(Guid.NewGuid()), course.Id, "张三丰");
         var waiting = await EnrolAsync(Worker(Guid.NewGuid()), course.Id, "李小龙");
@@ -26,11 +26,7 @@ public sealed class TrainingMetricsTests(LocalInfrastructure infrastructure) : T
         Assert.All(enrolled, m => Assert.Equal(1, m.Value));
         Assert.Empty(completions.GetMeasurementSnapshot());
 
-        var wait = start.AddSeconds(0.2) - DateTimeOffset.UtcNow;
-        if (wait > TimeSpan.Zero)
-        {
-            await Task.Delay(wait);
-        }
+        Clock.Advance(start.AddSeconds(0.2) - Clock.GetUtcNow());
         using var attendance = await SendRawAsync(Staff, HttpMethod.Put, $"/courses/{course.Id}/sessions/{course.Sessions[0].Id}/attendance",
             JsonSerializer.Serialize(new { present = new[] { seated.Id } }, JsonSerializerOptions.Web));
         Assert.True(attendance.StatusCode == HttpStatusCode.OK, await attendance.Content.ReadAsStringAsync());
