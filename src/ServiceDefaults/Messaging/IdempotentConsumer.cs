@@ -85,14 +85,20 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
             }
             return;
         }
+        var appliedCount = 0;
         for (var i = 0; i < batch.Count; i++)
         {
-            if (!applied[i])
+            if (applied[i])
+            {
+                appliedCount++;
+            }
+            else
             {
                 SkipDuplicate(batch[i].MessageId);
             }
             batch[i].Outcome.TrySetResult(applied[i]);
         }
+        CountApplied(appliedCount);
     }
 
     /// <summary>One transaction for the whole batch; throws (after rolling back) if any part fails.</summary>
@@ -157,6 +163,7 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
             await HandleInItsTraceAsync(message);
             await db.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
+            CountApplied(1);
             message.Outcome.TrySetResult(true);
         }
         catch (Exception ex)
@@ -204,6 +211,14 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
             claimed.Add(reader.GetGuid(0));
         }
         return claimed;
+    }
+
+    private void CountApplied(int count)
+    {
+        if (count > 0)
+        {
+            telemetry.Applied.Add(count, new KeyValuePair<string, object?>("consumer", ConsumerName));
+        }
     }
 
     private void SkipDuplicate(Guid messageId)
