@@ -26,7 +26,8 @@ public sealed class ExchangeListener : IAsyncDisposable
 
     public static Task<ExchangeListener> ForAsync<T>(LocalInfrastructure infrastructure) => BindAsync(infrastructure, ExchangeOf<T>());
 
-    public static async Task<ExchangeListener> BindAsync(LocalInfrastructure infrastructure, string exchange)
+    /// <summary>One queue bound to every exchange given: messages of several types arrive in the order the broker routed them.</summary>
+    public static async Task<ExchangeListener> BindAsync(LocalInfrastructure infrastructure, params string[] exchanges)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var factory = new ConnectionFactory
@@ -38,10 +39,13 @@ public sealed class ExchangeListener : IAsyncDisposable
         try
         {
             var channel = await connection.CreateChannelAsync(cancellationToken: timeout.Token);
-            // Declared exactly as MassTransit declares it, so that both declarations agree.
-            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: timeout.Token);
             var queue = (await channel.QueueDeclareAsync(queue: "", durable: false, exclusive: true, autoDelete: true, cancellationToken: timeout.Token)).QueueName;
-            await channel.QueueBindAsync(queue, exchange, routingKey: "", cancellationToken: timeout.Token);
+            foreach (var exchange in exchanges)
+            {
+                // Declared exactly as MassTransit declares it, so that both declarations agree.
+                await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false, cancellationToken: timeout.Token);
+                await channel.QueueBindAsync(queue, exchange, routingKey: "", cancellationToken: timeout.Token);
+            }
             return new ExchangeListener(connection, channel, queue);
         }
         catch

@@ -7,7 +7,7 @@ namespace Platform.Contracts;
 /// <param name="Street">Township or street after the change.</param>
 /// <param name="Latitude">WGS-84 latitude in degrees.</param>
 /// <param name="Longitude">WGS-84 longitude in degrees.</param>
-/// <param name="UpdatedAt">When the change was made (UTC).</param>
+/// <param name="UpdatedAt">When the change was made (UTC): later than the registration and every earlier change of the community, so a copy keeps the details with the latest time.</param>
 public sealed record CommunityUpdated(
     Guid CommunityId,
     string Name,

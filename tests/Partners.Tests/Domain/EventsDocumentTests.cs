@@ -163,8 +163,11 @@ public sealed class EventsDocumentTests
         | `message` | the event: the fields below, camelCase |
         | `headers` | includes the W3C `traceparent` of the request that caused the event |
 
-        Delivery is at least once; events are published in commit order per service, but a consumer must not
-        depend on order across services.
+        Delivery is at least once, and order is not kept: the broker keeps none between two event types, and events a
+        service committed close together (on one instance or on several) may arrive in any order. Order a thing's events
+        by their own time instead: a community's `registeredAt` and each `updatedAt` after it are strictly increasing in
+        the order the changes were committed, whichever instance committed them, so a copy keeps the details with the
+        latest time and ignores older ones.
 
         ## Event types
 

@@ -73,20 +73,24 @@ public static class CommunitiesApi
     internal static async Task<Results<Ok<CommunityResponse>, NotFound, ValidationProblem, ProblemHttpResult>> Update(
         Guid id, RegisterCommunityRequest request, OrganizationsDb db, TimeProvider clock, CancellationToken ct)
     {
-        var community = await db.Communities.FirstOrDefaultAsync(c => c.Id == id, ct);
+        // Locked until the correction commits: two corrections of one community (on any two instances) then commit one
+        // after the other, each dated after the one before it (Community.Update), so every copy ends with the last.
+        await using var tx = await db.Database.BeginOrJoinTransactionAsync(ct);
+        var community = await db.Communities.FromSql($"SELECT * FROM communities WHERE \"Id\" = {id} FOR UPDATE").FirstOrDefaultAsync(ct);
         if (community is null)
         {
             return TypedResults.NotFound();
         }
-        var errors = community.Update(request.Name, request.District, request.Street, request.Latitude, request.Longitude);
+        var errors = community.Update(request.Name, request.District, request.Street, request.Latitude, request.Longitude, clock.GetUtcNow());
         if (errors.Any)
         {
             return TypedResults.ValidationProblem(errors.ToDictionary());
         }
-        db.Publish(community.ToUpdatedEvent(clock.GetUtcNow()), clock);
+        db.Publish(community.ToUpdatedEvent(), clock);
         try
         {
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {

@@ -19,6 +19,13 @@ public sealed class Community
     public double Longitude { get; private set; }
     public DateTimeOffset RegisteredAt { get; private set; }
 
+    /// <summary>
+    /// When the details held were set (registration or the latest correction): the time every copy orders this
+    /// community's events by. Each change is dated strictly after the one before, so copies keep the last committed
+    /// details even when the instances that committed two changes have clocks that disagree.
+    /// </summary>
+    public DateTimeOffset ChangedAt { get; private set; }
+
     private Community() { }
 
     /// <summary>Registers a community: name, district and street are required; coordinates are WGS-84 and in range.</summary>
@@ -35,12 +42,16 @@ public sealed class Community
             Latitude = errors.Range("latitude", latitude, -90, 90),
             Longitude = errors.Range("longitude", longitude, -180, 180),
             RegisteredAt = now,
+            ChangedAt = now,
         };
         return errors.Any ? Validated<Community>.Invalid(errors) : Validated<Community>.Ok(community);
     }
 
-    /// <summary>Corrects the community's details under the same rules as registration; on refusal nothing changes.</summary>
-    public FieldErrors Update(string? name, string? district, string? street, double? latitude, double? longitude)
+    /// <summary>
+    /// Corrects the community's details under the same rules as registration, dated <paramref name="now"/> or, when
+    /// this clock is behind the one that dated the previous change, just after that change. On refusal nothing changes.
+    /// </summary>
+    public FieldErrors Update(string? name, string? district, string? street, double? latitude, double? longitude, DateTimeOffset now)
     {
         var errors = new FieldErrors();
         var validName = errors.Text("name", name, NameMaxLength);
@@ -51,11 +62,14 @@ public sealed class Community
         if (!errors.Any)
         {
             (Name, District, Street, Latitude, Longitude) = (validName, validDistrict, validStreet, validLatitude, validLongitude);
+            var at = now.ToDatabasePrecision();
+            // One microsecond: the finest step the database keeps.
+            ChangedAt = at > ChangedAt ? at : ChangedAt.AddTicks(10);
         }
         return errors;
     }
 
-    public CommunityUpdated ToUpdatedEvent(DateTimeOffset now) => new(Id, Name, District, Street, Latitude, Longitude, now.ToDatabasePrecision());
+    public CommunityUpdated ToUpdatedEvent() => new(Id, Name, District, Street, Latitude, Longitude, ChangedAt);
 
     public CommunityRegistered ToEvent() => new(Id, Name, District, Street, Latitude, Longitude, RegisteredAt);
 }
