@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -102,6 +104,13 @@ internal sealed class DatabaseHealthCheck<TDb>(IServiceScopeFactory scopes) : IH
 /// Applies the owning service's migrations when it starts. Hosted services start before Kestrel listens, so no
 /// request ever meets an old schema. Retries for a short while: the database server may still be starting.
 /// </summary>
+/// <remarks>
+/// Several instances of a service may start at once (a deployment with replicas): each creates the database if it is
+/// missing (one wins, the others find it there), then migrates under a session advisory lock on that database, so one
+/// instance applies the migrations and the others, once they get the lock, find nothing left to apply. Without the
+/// lock two instances read the same history and both ran the same migration (seen: one failed on a column the other
+/// had just added).
+/// </remarks>
 internal sealed partial class DatabaseMigrator<TDb>(IServiceScopeFactory scopes, ILogger<DatabaseMigrator<TDb>> logger) : IHostedService
     where TDb : DbContext
 {
@@ -116,7 +125,8 @@ internal sealed partial class DatabaseMigrator<TDb>(IServiceScopeFactory scopes,
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var db = scope.ServiceProvider.GetRequiredService<TDb>();
-                await db.Database.MigrateAsync(cancellationToken);
+                await CreateIfMissingAsync(db, cancellationToken);
+                await MigrateAloneAsync(db, cancellationToken);
                 LogMigrated(logger, typeof(TDb).Name, attempt);
                 return;
             }
@@ -130,6 +140,49 @@ internal sealed partial class DatabaseMigrator<TDb>(IServiceScopeFactory scopes,
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private static async Task CreateIfMissingAsync(TDb db, CancellationToken cancellationToken)
+    {
+        var creator = db.GetService<IRelationalDatabaseCreator>();
+        if (await creator.ExistsAsync(cancellationToken))
+        {
+            return;
+        }
+        try
+        {
+            await creator.CreateAsync(cancellationToken);
+        }
+        catch (PostgresException ex) when (ex.SqlState is PostgresErrorCodes.DuplicateDatabase or PostgresErrorCodes.UniqueViolation)
+        {
+            // Another instance created it a moment earlier.
+        }
+    }
+
+    private static async Task MigrateAloneAsync(TDb db, CancellationToken cancellationToken)
+    {
+        // A session lock (not a transaction's): migrations run several transactions. It is released below, and by
+        // PostgreSQL if this process dies while holding it.
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
+            try
+            {
+                await db.Database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    // Any constant works: each service has a database of its own, and the lock is per database.
+    private const long MigrationLockKey = 0x6d696772617465; // "migrate"
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database of {Context} is at the latest migration (attempt {Attempt})")]
     private static partial void LogMigrated(ILogger logger, string context, int attempt);
