@@ -42,9 +42,9 @@ public static partial class EdgeBenchmark
         Log($"machine: {Machine.Describe()}; load average {File.ReadAllText("/proc/loadavg").Trim()}");
         Log($"settings: {settings}");
         var wrk = Wrk.Find();
-        var stationsDll = Built("src/Services/Stations", "Stations.dll");
-        var gatewayDll = Built("src/Gateway", "Gateway.dll");
-        var bareProxyDll = Built("tests/BareProxy", "BareProxy.dll");
+        var stationsDll = ServiceProcess.Built("src/Services/Stations", "Stations.dll");
+        var gatewayDll = ServiceProcess.Built("src/Gateway", "Gateway.dll");
+        var bareProxyDll = ServiceProcess.Built("tests/BareProxy", "BareProxy.dll");
         var infrastructure = new LocalInfrastructure();
         await infrastructure.InitializeAsync().WaitAsync(TimeSpan.FromMinutes(2));
         await using var keys = await KeysServer.StartAsync();
@@ -58,12 +58,12 @@ public static partial class EdgeBenchmark
             ["Platform__Auth__Issuer"] = TestTokens.Issuer,
             ["Platform__Auth__KeysAddress"] = keys.Address,
         };
-        Service? stations = null;
-        Service? gateway = null;
-        Service? bareProxy = null;
+        ServiceProcess? stations = null;
+        ServiceProcess? gateway = null;
+        ServiceProcess? bareProxy = null;
         try
         {
-            stations = Service.Start("stations", stationsDll, stationsPort, new Dictionary<string, string>(common)
+            stations = ServiceProcess.Start("stations", stationsDll, stationsPort, new Dictionary<string, string>(common)
             {
                 ["ConnectionStrings__stations-db"] = infrastructure.PostgresConnectionString("stations_edge"),
                 ["ConnectionStrings__rabbitmq"] = infrastructure.RabbitMqConnectionString,
@@ -84,14 +84,14 @@ public static partial class EdgeBenchmark
                 gatewaySettings[$"services__{other}__http__0"] = "http://127.0.0.1:9";
                 gatewaySettings[$"ReverseProxy__Clusters__{other}__HealthCheck__Active__Enabled"] = "false";
             }
-            gateway = Service.Start("gateway", gatewayDll, gatewayPort, gatewaySettings);
-            bareProxy = Service.Start("bare YARP", bareProxyDll, bareProxyPort, new Dictionary<string, string>(common)
+            gateway = ServiceProcess.Start("gateway", gatewayDll, gatewayPort, gatewaySettings);
+            bareProxy = ServiceProcess.Start("bare YARP", bareProxyDll, bareProxyPort, new Dictionary<string, string>(common)
             {
                 ["services__stations__http__0"] = $"http://127.0.0.1:{stationsPort}",
             });
-            await stations.WaitAliveAsync();
-            await gateway.WaitAliveAsync();
-            await bareProxy.WaitAliveAsync();
+            await stations.WaitUntilAsync();
+            await gateway.WaitUntilAsync();
+            await bareProxy.WaitUntilAsync();
             Log("stations service, gateway and bare YARP alive (own processes, Production)");
 
             var direct = new Uri($"http://127.0.0.1:{stationsPort}");
@@ -163,7 +163,7 @@ public static partial class EdgeBenchmark
     }
 
     /// <summary>One slice of wrk against <paramref name="url"/>, with the CPU the service and <paramref name="proxy"/> spent meanwhile.</summary>
-    private static async Task<Slice> MeasureAsync(string wrk, Uri url, string? token, EdgeBenchmarkSettings settings, Service stations, Service proxy)
+    private static async Task<Slice> MeasureAsync(string wrk, Uri url, string? token, EdgeBenchmarkSettings settings, ServiceProcess stations, ServiceProcess proxy)
     {
         var (s0, g0) = (stations.CpuTicks(), proxy.CpuTicks());
         var result = await RunWrkAsync(wrk, url, token, settings.Connections, settings.SliceSeconds);
@@ -173,12 +173,6 @@ public static partial class EdgeBenchmark
 
     private static Task<string> RunWrkAsync(string wrk, Uri url, string? token, int connections, int seconds) =>
         Wrk.RunAsync(wrk, connections, seconds, token is null ? [url.ToString()] : ["-H", $"Authorization: Bearer {token}", url.ToString()]);
-
-    private static string Built(string project, string dll)
-    {
-        var path = Path.Combine(Repository.Root, project, "bin", "Release", "net10.0", dll);
-        return File.Exists(path) ? path : throw new InvalidOperationException($"{path} not found: build in Release first (dotnet build -c Release tests/Benchmarks).");
-    }
 
     private static void Log(string message) => MessagingBenchmark.Log(message);
 
@@ -204,95 +198,6 @@ public static partial class EdgeBenchmark
     }
 
     /// <summary>A service started from its built assembly, with its output kept for a failure report.</summary>
-    private sealed class Service : IDisposable
-    {
-        private readonly Process _process;
-        private readonly string _name;
-        private readonly Uri _alive;
-        private readonly System.Text.StringBuilder _output = new();
-
-        private Service(string name, Process process, int port)
-        {
-            _name = name;
-            _process = process;
-            _alive = new Uri($"http://127.0.0.1:{port}/alive");
-        }
-
-        public static Service Start(string name, string dll, int port, Dictionary<string, string> environment)
-        {
-            var start = new ProcessStartInfo("dotnet")
-            {
-                WorkingDirectory = Path.GetDirectoryName(dll)!,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            start.ArgumentList.Add(dll);
-            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-            foreach (var (key, value) in environment)
-            {
-                start.Environment[key] = value;
-            }
-            var process = Process.Start(start)!;
-            var service = new Service(name, process, port);
-            process.OutputDataReceived += (_, e) => service.Keep(e.Data);
-            process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            return service;
-        }
-
-        private void Keep(string? line)
-        {
-            if (line is not null)
-            {
-                lock (_output)
-                {
-                    _output.AppendLine(line);
-                }
-            }
-        }
-
-        public async Task WaitAliveAsync()
-        {
-            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-            try
-            {
-                await Eventually.Until(async ct => (await client.GetAsync(_alive, ct)).StatusCode, s => s == HttpStatusCode.OK,
-                    $"{_name} alive", TimeSpan.FromSeconds(90));
-            }
-            catch (TimeoutException)
-            {
-                lock (_output)
-                {
-                    Console.WriteLine($"--- {_name} output ---\n{_output}");
-                }
-                throw;
-            }
-        }
-
-        /// <summary>User plus system CPU of the process so far, in clock ticks (fields 14 and 15 of /proc/pid/stat).</summary>
-        public double CpuTicks()
-        {
-            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            return double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
-        }
-
-        public void Dispose()
-        {
-            try
-            {
-                _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-            _process.Dispose();
-        }
-    }
-
     /// <summary>Serves the test signing key as a JWKS, so the services in their own processes trust test tokens as they would identity's.</summary>
     private sealed class KeysServer : IAsyncDisposable
     {
