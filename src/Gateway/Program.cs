@@ -8,6 +8,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Services.AddRequestTimeouts();
+builder.Services.AddClientAddressFromKnownProxies(builder.Configuration);
 builder.Services.AddGatewayRateLimits(builder.Configuration);
 builder.Services.AddAppCors(builder.Configuration);
 builder.Services.AddApiDocument();
@@ -20,6 +21,8 @@ builder.Services.AddReverseProxy()
 
 var app = builder.Build();
 
+// First: everything after it (rate limits, logs) sees the client's address, not the load balancer's.
+app.UseClientAddressFromKnownProxies();
 app.UseCorrelationId();
 app.UseSecurityHeaders();
 app.MapDefaultEndpoints();
