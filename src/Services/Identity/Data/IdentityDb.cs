@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.Identity.Domain;
+using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
 
 namespace Platform.Identity.Data;
@@ -15,6 +16,8 @@ public sealed class IdentityDb(DbContextOptions<IdentityDb> options) : DbContext
     {
         // Outbox, inbox and idempotency tables, as in every service (identity publishes no event yet).
         modelBuilder.AddPlatformTables();
+        // Leases of the jobs that run once an hour for the city, whichever instance takes them (housekeeping).
+        modelBuilder.AddJobLeaseTable();
         // OpenIddict's applications (clients), authorizations, scopes and tokens (refresh tokens, redemption state).
         modelBuilder.UseOpenIddict();
         modelBuilder.Entity<StaffUser>(e =>

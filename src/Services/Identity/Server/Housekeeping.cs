@@ -1,26 +1,33 @@
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using Platform.Identity.Data;
+using Platform.ServiceDefaults.Data;
 
 namespace Platform.Identity.Server;
 
 /// <summary>
 /// Keeps the token tables and the code table from growing for ever: once an hour removes tokens and authorizations
 /// that expired or were revoked more than a day ago (OpenIddict's own pruning) and one-time codes older than a day.
+/// Once an hour for the city, not per instance: every instance checks every few minutes and the one that takes the
+/// hour's lease prunes (<see cref="CityJobs"/>).
 /// </summary>
-internal sealed partial class Housekeeping(IServiceScopeFactory scopes, TimeProvider clock, ILogger<Housekeeping> logger) : BackgroundService
+internal sealed partial class Housekeeping(IServiceScopeFactory scopes, CityJobs jobs, TimeProvider clock, ILogger<Housekeeping> logger) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromHours(1);
+    public const string Job = "identity-housekeeping";
+    public static readonly TimeSpan Period = TimeSpan.FromHours(1);
+    /// <summary>How often an instance checks: another instance takes over within this after one dies.</summary>
+    public static readonly TimeSpan CheckInterval = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan KeepFor = TimeSpan.FromDays(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval, clock);
+        using var timer = new PeriodicTimer(CheckInterval, clock);
         do
         {
             try
             {
-                await PruneAsync(stoppingToken);
+                await using var scope = scopes.CreateAsyncScope();
+                await jobs.RunIfDueAsync(scope.ServiceProvider.GetRequiredService<IdentityDb>(), Job, Period, PruneAsync, stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {

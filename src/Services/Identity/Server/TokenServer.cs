@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using OpenIddict.Server;
 using Platform.Identity.Data;
 using Platform.Identity.Domain;
+using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Security;
 
 namespace Platform.Identity.Server;
@@ -32,6 +33,7 @@ public static class TokenServer
         builder.Services.AddSingleton<IConfigureOptions<OpenIddictServerOptions>, KeyRingServerOptions>();
         builder.Services.AddHostedService<PlatformClientRegistration>();
         builder.Services.AddHostedService<BootstrapOperator>();
+        builder.Services.AddCityJobs();
         builder.Services.AddHostedService<Housekeeping>();
 
         // OpenIddict's dispatcher writes each token request in full at Information/Debug, redacting only the
