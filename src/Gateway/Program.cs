@@ -46,6 +46,7 @@ app.MapUnknownPathsToNotFound();
 app.MapReverseProxy(proxy =>
 {
     proxy.UseProblemDetailsForProxyErrors();
+    proxy.UseInstanceFailover();
     proxy.UseSessionAffinity();
     proxy.UseLoadBalancing();
     proxy.UsePassiveHealthChecks();
