@@ -1,5 +1,7 @@
+using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using Platform.Identity.Domain;
+using Platform.ServiceDefaults.Data;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Platform.Identity.Server;
@@ -45,12 +47,19 @@ internal sealed class PlatformClientRegistration(IServiceScopeFactory scopes) : 
         var existing = await applications.FindByClientIdAsync(PlatformClients.App, cancellationToken);
         if (existing is null)
         {
-            await applications.CreateAsync(descriptor, cancellationToken);
+            try
+            {
+                await applications.CreateAsync(descriptor, cancellationToken);
+                return;
+            }
+            catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+            {
+                // Another instance starting at the same moment registered it: bring that one up to date instead.
+                existing = await applications.FindByClientIdAsync(PlatformClients.App, cancellationToken)
+                    ?? throw new InvalidOperationException($"Client {PlatformClients.App} was registered concurrently but cannot be found.", ex);
+            }
         }
-        else
-        {
-            await applications.UpdateAsync(existing, descriptor, cancellationToken);
-        }
+        await applications.UpdateAsync(existing, descriptor, cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
