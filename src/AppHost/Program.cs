@@ -19,44 +19,52 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithExternalHttpEndpoints();
 var issuer = ReferenceExpression.Create($"{gateway.GetEndpoint("http")}/");
 
-IResourceBuilder<ProjectResource> Service<TProject>(string name, bool messaging = true) where TProject : IProjectMetadata, new()
+ServiceInstances Service<TProject>(string name, bool messaging = true) where TProject : IProjectMetadata, new()
 {
     var database = infrastructure.AddDatabase($"{name}-db");
-    var service = builder.AddProject<TProject>(name)
-        .RunBuiltAssembly()
-        .WithReference(database).WaitFor(database);
+    var instances = ServiceInstances.Add<TProject>(builder, name, service =>
+    {
+        service.RunBuiltAssembly()
+            .WithReference(database).WaitFor(database);
+        if (messaging)
+        {
+            service.WithReference(broker).WaitFor(broker);
+        }
+        return service
+            .WithPromptHttpHealthCheck("/health")
+            // Not behind the orchestrator's proxy: a stopped service must refuse connections at once, so that the
+            // gateway answers 503 immediately (the proxy would accept and then hold the request).
+            // Ports are allocated at start (not the launch profile's), so a test run never collides with a running platform.
+            .WithEndpoint("http", endpoint =>
+            {
+                endpoint.IsProxied = false;
+                endpoint.Port = null;
+                endpoint.TargetPort = null;
+            })
+            // One line per log entry, with the trace id, so console logs can be followed across services.
+            .WithEnvironment("Logging__Console__FormatterOptions__SingleLine", "true")
+            .WithEnvironment("Logging__Console__FormatterOptions__IncludeScopes", "true")
+            .WithEnvironment("Platform__PersonalData__Key", personalDataKey)
+            .WithEnvironment("Platform__Auth__Issuer", issuer);
+    });
     if (messaging)
     {
-        service.WithReference(broker).WaitFor(broker).WithRedriveCommand(broker);
+        // One command per service: its error queues are the service's, whichever instance failed a message.
+        instances.First.WithRedriveCommand(broker);
     }
-    return service
-        .WithPromptHttpHealthCheck("/health")
-        // Not behind the orchestrator's proxy: a stopped service must refuse connections at once, so that the
-        // gateway answers 503 immediately (the proxy would accept and then hold the request).
-        // Ports are allocated at start (not the launch profile's), so a test run never collides with a running platform.
-        .WithEndpoint("http", endpoint =>
-        {
-            endpoint.IsProxied = false;
-            endpoint.Port = null;
-            endpoint.TargetPort = null;
-        })
-        // One line per log entry, with the trace id, so console logs can be followed across services.
-        .WithEnvironment("Logging__Console__FormatterOptions__SingleLine", "true")
-        .WithEnvironment("Logging__Console__FormatterOptions__IncludeScopes", "true")
-        .WithEnvironment("Platform__PersonalData__Key", personalDataKey)
-        .WithEnvironment("Platform__Auth__Issuer", issuer);
+    return instances;
 }
 
-// Identity issues the tokens (it publishes no events, so it needs no broker). It validates its own admin tokens
-// like every service, against its own JWKS. The bootstrap operator's password goes next to the local data.
-var identity = Service<Projects.Identity>("identity", messaging: false);
-identity
-    .WithEnvironment("Platform__Auth__KeysAddress", ReferenceExpression.Create($"{identity.GetEndpoint("http")}/.well-known/jwks"))
-    .WithEnvironment("Identity__Bootstrap__PasswordFile", Path.Combine(PlatformInfrastructure.DataDirectory(builder), "operator.password"));
+// Identity issues the tokens (it publishes no event, so it needs no broker). Each instance validates its own admin
+// tokens like every service, against its own JWKS (the keys are shared through the database). The bootstrap operator's
+// password goes next to the local data.
+var identity = Service<Projects.Identity>("identity", messaging: false).Each(instance => instance
+    .WithEnvironment("Platform__Auth__KeysAddress", ReferenceExpression.Create($"{instance.GetEndpoint("http")}/.well-known/jwks"))
+    .WithEnvironment("Identity__Bootstrap__PasswordFile", Path.Combine(PlatformInfrastructure.DataDirectory(builder), "operator.password")));
 
 // Every other service fetches identity's signing keys through service discovery (https+http://identity).
-IResourceBuilder<ProjectResource> DomainService<TProject>(string name) where TProject : IProjectMetadata, new() =>
-    Service<TProject>(name).WithReference(identity);
+ServiceInstances DomainService<TProject>(string name) where TProject : IProjectMetadata, new() =>
+    Service<TProject>(name).Each(instance => instance.WithReference(identity));
 
 var organizations = DomainService<Projects.Organizations>("organizations");
 var volunteers = DomainService<Projects.Volunteers>("volunteers");
@@ -65,14 +73,16 @@ var training = DomainService<Projects.Training>("training");
 var rights = DomainService<Projects.Rights>("rights");
 var partners = DomainService<Projects.Partners>("partners");
 // Signs the stations' QR check-in codes: the same on every instance and kept across runs (a new key voids posted codes).
-stations.WithEnvironment("Platform__Stations__CheckInKey", PlatformInfrastructure.StoredSecret(builder, "stations-check-in.key",
-    () => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32))));
+var checkInKey = PlatformInfrastructure.StoredSecret(builder, "stations-check-in.key",
+    () => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
+stations.Each(instance => instance.WithEnvironment("Platform__Stations__CheckInKey", checkInKey));
 
 // The gateway starts with the services instead of after them: it probes each one (active health checks) and answers
 // 503 for one that is not up yet, so waiting would only add its own start to the platform's.
-IResourceBuilder<ProjectResource>[] services = [identity, organizations, volunteers, stations, training, rights, partners];
+ServiceInstances[] services = [identity, organizations, volunteers, stations, training, rights, partners];
 foreach (var service in services)
 {
+    // Every instance: the gateway balances over them and sets a gone one aside.
     gateway.WithReference(service);
 }
 gateway.WithEnvironment("Platform__Auth__Issuer", issuer);
@@ -86,8 +96,8 @@ foreach (var setting in builder.Configuration.GetSection("Platform:RateLimits").
 // DemoData:Load=false (e.g. DemoData__Load=false ./run.sh) leaves it to the dashboard's "Load demo data" command.
 var demoCity = builder.AddProject<Projects.DemoCity>("demo-city")
     .RunBuiltAssembly()
-    .WithReference(identity).WithReference(organizations).WithReference(volunteers)
-    .WithReference(stations).WithReference(training).WithReference(rights)
+    .WithReference(identity.First).WithReference(organizations.First).WithReference(volunteers.First)
+    .WithReference(stations.First).WithReference(training.First).WithReference(rights.First)
     .WaitFor(gateway)
     .WithEnvironment("DemoData__OperatorPasswordFile", Path.Combine(PlatformInfrastructure.DataDirectory(builder), "operator.password"))
     .WithEnvironment("DemoData__Scale", builder.Configuration["DemoData:Scale"] ?? "1")

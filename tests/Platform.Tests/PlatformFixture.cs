@@ -14,6 +14,7 @@ public sealed class PlatformFixture : IAsyncLifetime
 {
     public static readonly string[] DomainServices = ["organizations", "volunteers", "stations", "training", "rights"];
     public const double DemoScale = 0.01;
+    public const int TrainingInstances = 2;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(4);
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"platform-e2e-{Guid.NewGuid():N}"[..26]);
 
@@ -42,6 +43,8 @@ public sealed class PlatformFixture : IAsyncLifetime
              // (proven in Gateway.Tests) would refuse the sixth. Raised through the app host, as a deployment would;
              // likewise its 20 token requests per address per 5 minutes.
              "Platform:RateLimits:one-time-code:PermitLimit=100", "Platform:RateLimits:sign-in:PermitLimit=400",
+             // Training runs as two instances, as an operator scales a service out (ScaleOutTests).
+             $"Platform:Instances:training={TrainingInstances}",
              // The dashboard runs as for an operator (the browser check opens it), on local ports over plain HTTP.
              // Every port of the run is this process's own (ReservedPorts): the app host gives its endpoints ports
              // from a reserved block instead of probing the shared range, where a server of the other test project
@@ -63,7 +66,7 @@ public sealed class PlatformFixture : IAsyncLifetime
             _watchers.Add(CollectLogsAsync(resource, _logs[resource], _stopWatching.Token));
         }
         // The gateway starts alongside the services rather than after them; the tests need them all.
-        await Task.WhenAll(DomainServices.Append("partners").Append("identity").Append("gateway")
+        await Task.WhenAll(DomainServices.Append("partners").Append("identity").Append("gateway").Append("training-2")
             .Select(resource => App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token)));
         Gateway = App.CreateHttpClient("gateway");
         Gateway.Timeout = TimeSpan.FromSeconds(30);
