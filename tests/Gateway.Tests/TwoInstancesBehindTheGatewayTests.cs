@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Security.Cryptography;
-using Platform.ServiceDefaults.Security;
 using Platform.TestSupport;
 using Xunit.Abstractions;
 
@@ -35,18 +33,9 @@ public sealed class TwoInstancesBehindTheGatewayTests(ITestOutputHelper output) 
     [Fact]
     public async Task Reads_are_spread_over_both_instances_and_none_fails_when_one_is_killed()
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Logging__LogLevel__Default"] = "Warning",
-            // Each instance logs the requests it served: how the reads were spread.
-            ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
-            ["ConnectionStrings__stations-db"] = _infrastructure.PostgresConnectionString($"stations_{Guid.NewGuid():N}"),
-            ["ConnectionStrings__rabbitmq"] = _infrastructure.RabbitMqConnectionString,
-            ["Platform__PersonalData__Key"] = PersonalDataProtector.NewKey(),
-            ["Platform__Stations__CheckInKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Platform__Auth__Issuer"] = TestTokens.Issuer,
-        };
+        var settings = ServiceProcess.Settings(_infrastructure, "stations", $"stations_{Guid.NewGuid():N}");
+        // Each instance logs the requests it served: how the reads were spread.
+        settings["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information";
         var dll = ServiceProcess.Built("src/Services/Stations", "Stations.dll");
         using var killed = ServiceProcess.Start("stations-1", dll, ReservedPorts.Next(), settings);
         await killed.WaitUntilAsync("/health");

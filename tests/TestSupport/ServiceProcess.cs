@@ -34,6 +34,31 @@ public sealed class ServiceProcess : IDisposable
         return File.Exists(path) ? path : throw new InvalidOperationException($"{path} not found: build the solution in Release first.");
     }
 
+    /// <summary>
+    /// What an instance of <paramref name="service"/> needs to run against the test servers, in a fresh database of
+    /// <paramref name="database"/>'s name: give every instance of one service the same settings (the same dictionary),
+    /// as a deployment gives its replicas. Production environment, warnings only in its output.
+    /// </summary>
+    public static Dictionary<string, string> Settings(LocalInfrastructure infrastructure, string service, string database)
+    {
+        ArgumentNullException.ThrowIfNull(infrastructure);
+        var settings = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Logging__LogLevel__Default"] = "Warning",
+            [$"ConnectionStrings__{service}-db"] = infrastructure.PostgresConnectionString(database),
+            ["ConnectionStrings__rabbitmq"] = infrastructure.RabbitMqConnectionString,
+            ["Platform__PersonalData__Key"] = Platform.ServiceDefaults.Security.PersonalDataProtector.NewKey(),
+            ["Platform__Auth__Issuer"] = TestTokens.Issuer,
+        };
+        if (service == "stations")
+        {
+            // Signs the check-in codes: required, and the same on every instance.
+            settings["Platform__Stations__CheckInKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        }
+        return settings;
+    }
+
     /// <summary>Starts <c>dotnet &lt;dll&gt;</c> listening on <paramref name="port"/> (a <see cref="ReservedPorts"/> one) with the given settings.</summary>
     public static ServiceProcess Start(string name, string dll, int port, IReadOnlyDictionary<string, string> environment)
     {

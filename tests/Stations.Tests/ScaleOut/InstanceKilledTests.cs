@@ -1,9 +1,7 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
 using MassTransit;
 using Npgsql;
 using Platform.Contracts;
-using Platform.ServiceDefaults.Security;
 using Platform.TestSupport;
 using Xunit.Abstractions;
 
@@ -26,18 +24,9 @@ public sealed class InstanceKilledTests(LocalInfrastructure infrastructure, ITes
     public async Task An_instance_killed_in_a_burst_loses_nothing_and_the_other_applies_the_rest_exactly_once()
     {
         var database = $"stations_{Guid.NewGuid():N}";
-        var settings = new Dictionary<string, string>
-        {
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["Logging__LogLevel__Default"] = "Warning",
-            // The inbox says when it skips a message it already applied: the killed instance's committed work.
-            ["Logging__LogLevel__Platform.ServiceDefaults.Communities"] = "Information",
-            ["ConnectionStrings__stations-db"] = infrastructure.PostgresConnectionString(database),
-            ["ConnectionStrings__rabbitmq"] = infrastructure.RabbitMqConnectionString,
-            ["Platform__PersonalData__Key"] = PersonalDataProtector.NewKey(),
-            ["Platform__Stations__CheckInKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-            ["Platform__Auth__Issuer"] = TestTokens.Issuer,
-        };
+        var settings = ServiceProcess.Settings(infrastructure, "stations", database);
+        // The inbox says when it skips a message it already applied: the killed instance's committed work.
+        settings["Logging__LogLevel__Platform.ServiceDefaults.Communities"] = "Information";
         var dll = ServiceProcess.Built("src/Services/Stations", "Stations.dll");
         using var killed = ServiceProcess.Start("stations-1", dll, ReservedPorts.Next(), settings);
         await killed.WaitUntilAsync("/health");
