@@ -59,11 +59,16 @@ public sealed class PlatformFixture : IAsyncLifetime
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
         EnsureEndpointsIn(endpointPorts);
-        // Resource logs are collected for failure messages and log assertions: watch once instances exist.
-        foreach (var resource in DomainServices.Append("identity").Append("gateway"))
+        // Resource logs are collected for failure messages and log assertions: watch once instances exist. A service's
+        // logs are those of all its instances (training and training-2): either may have handled a request or an event.
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        foreach (var service in DomainServices.Append("identity").Append("gateway"))
         {
-            _logs[resource] = [];
-            _watchers.Add(CollectLogsAsync(resource, _logs[resource], _stopWatching.Token));
+            _logs[service] = [];
+            foreach (var instance in model.Resources.Where(r => r.Name == service || IsFurtherInstance(r.Name, service)))
+            {
+                _watchers.Add(CollectLogsAsync(instance, _logs[service], _stopWatching.Token));
+            }
         }
         // The gateway starts alongside the services rather than after them; the tests need them all.
         await Task.WhenAll(DomainServices.Append("partners").Append("identity").Append("gateway").Append("training-2")
@@ -172,14 +177,17 @@ public sealed class PlatformFixture : IAsyncLifetime
         return null;
     }
 
-    private async Task CollectLogsAsync(string resource, List<string> into, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="resource"/> is the app host's second, third... instance of <paramref name="service"/> ("training-2").</summary>
+    private static bool IsFurtherInstance(string resource, string service) =>
+        resource.StartsWith(service + "-", StringComparison.Ordinal) && int.TryParse(resource.AsSpan(service.Length + 1), out _);
+
+    private async Task CollectLogsAsync(IResource resource, List<string> into, CancellationToken cancellationToken)
     {
         var logs = App.Services.GetRequiredService<ResourceLoggerService>();
-        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
         try
         {
             // By resource (not by name): a project's logs are kept per running instance.
-            await foreach (var batch in logs.WatchAsync(model.Resources.Single(r => r.Name == resource)).WithCancellation(cancellationToken))
+            await foreach (var batch in logs.WatchAsync(resource).WithCancellation(cancellationToken))
             {
                 lock (into)
                 {
