@@ -1,11 +1,7 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -63,13 +59,9 @@ public static partial class EdgeBenchmark
         ServiceProcess? bareProxy = null;
         try
         {
-            stations = ServiceProcess.Start("stations", stationsDll, stationsPort, new Dictionary<string, string>(common)
-            {
-                ["ConnectionStrings__stations-db"] = infrastructure.PostgresConnectionString("stations_edge"),
-                ["ConnectionStrings__rabbitmq"] = infrastructure.RabbitMqConnectionString,
-                ["Platform__Stations__CheckInKey"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
-                ["Platform__PersonalData__Key"] = PersonalDataProtector.NewKey(),
-            });
+            var stationsSettings = ServiceProcess.Settings(infrastructure, "stations", "stations_edge");
+            stationsSettings["Platform__Auth__KeysAddress"] = keys.Address;
+            stations = ServiceProcess.Start("stations", stationsDll, stationsPort, stationsSettings);
             var gatewaySettings = new Dictionary<string, string>(common)
             {
                 ["services__stations__http__0"] = $"http://127.0.0.1:{stationsPort}",

@@ -22,7 +22,7 @@ public sealed class MemberPlacementTests(LocalInfrastructure infrastructure) : O
     private static readonly DateTimeOffset RegisteredAt = new(2022, 6, 1, 2, 0, 0, TimeSpan.Zero);
 
     /// <summary>The service's clock: "today" stays one city day for the test, even across the city's midnight.</summary>
-    private CityMiddayClock Clock { get; } = new();
+    private ShiftedClock Clock { get; } = ShiftedClock.MiddayInTheCity();
 
     protected override void ConfigureServices(IServiceCollection services)
     {
@@ -198,7 +198,7 @@ public sealed class MemberPlacementTests(LocalInfrastructure infrastructure) : O
     {
         var community = await RegisterCommunityAsync(ValidCommunity());
         var local = await EstablishAsync("general-branch", localCommunityId: community.Id);
-        var today = Clock.Today;
+        var today = Clock.CityToday;
         var soon = await PlaceMemberAsync(community.Id);
         var later = await PlaceMemberAsync(community.Id);
         var tomorrow = await PlaceMemberAsync(community.Id);

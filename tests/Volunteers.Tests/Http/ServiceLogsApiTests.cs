@@ -12,9 +12,9 @@ namespace Platform.Volunteers.Tests.Http;
 public sealed class ServiceLogsApiTests(LocalInfrastructure infrastructure) : VolunteersApiTest(infrastructure)
 {
     /// <summary>The service's clock: the test and the service agree on "today" even across the city's midnight.</summary>
-    private CityMiddayClock Clock { get; } = new();
+    private ShiftedClock Clock { get; } = ShiftedClock.MiddayInTheCity();
 
-    private DateOnly Today => Clock.Today;
+    private DateOnly Today => Clock.CityToday;
 
     protected override void ConfigureServices(IServiceCollection services)
     {
