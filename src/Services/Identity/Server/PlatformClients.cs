@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using Platform.Identity.Domain;
-using Platform.ServiceDefaults.Data;
+using Platform.Identity.Data;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Platform.Identity.Server;
@@ -37,29 +37,34 @@ public static class PlatformClients
 }
 
 /// <summary>Registers (or brings up to date) the platform's own clients at start, before Kestrel listens.</summary>
+/// <remarks>
+/// Instances starting at once take turns under a transaction-scoped advisory lock, so the second finds the first's
+/// client and updates it. Catching the unique violation instead was not enough (seen once in CI): the failed insert left
+/// the loser's lookup answering "not found" for a client that was there.
+/// </remarks>
 internal sealed class PlatformClientRegistration(IServiceScopeFactory scopes) : IHostedService
 {
+    // Any constant works: the lock is per database, and only this registration takes it.
+    private const long RegistrationLockKey = 0x636c69656e7473; // "clients"
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<IdentityDb>();
         var applications = scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>();
         var descriptor = PlatformClients.AppDescriptor();
-        var existing = await applications.FindByClientIdAsync(PlatformClients.App, cancellationToken);
-        if (existing is null)
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({RegistrationLockKey})", cancellationToken);
+        if (await applications.FindByClientIdAsync(PlatformClients.App, cancellationToken) is { } existing)
         {
-            try
-            {
-                await applications.CreateAsync(descriptor, cancellationToken);
-                return;
-            }
-            catch (DbUpdateException ex) when (ex.IsUniqueViolation())
-            {
-                // Another instance starting at the same moment registered it: bring that one up to date instead.
-                existing = await applications.FindByClientIdAsync(PlatformClients.App, cancellationToken)
-                    ?? throw new InvalidOperationException($"Client {PlatformClients.App} was registered concurrently but cannot be found.", ex);
-            }
+            await applications.UpdateAsync(existing, descriptor, cancellationToken);
         }
-        await applications.UpdateAsync(existing, descriptor, cancellationToken);
+        else
+        {
+            await applications.CreateAsync(descriptor, cancellationToken);
+        }
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
