@@ -92,16 +92,18 @@ foreach (var setting in builder.Configuration.GetSection("Platform:RateLimits").
     gateway.WithEnvironment($"Platform__RateLimits__{setting.Key.Replace(":", "__", StringComparison.Ordinal)}", setting.Value);
 }
 
-// The demo city (DOMAIN.md's figures), loaded through the services' APIs once the platform is up; it exits when done.
+// The demo city (the Langfang report's figures, DemoData:Scale times them), loaded through the services' APIs once the platform is up; it exits when done.
 // DemoData:Load=false (e.g. DemoData__Load=false ./run.sh) leaves it to the dashboard's "Load demo data" command.
+var demoScale = builder.Configuration.GetValue("DemoData:Scale", 1.0);
 var demoCity = builder.AddProject<Projects.DemoCity>("demo-city")
     .RunBuiltAssembly()
     .WithReference(identity.First).WithReference(organizations.First).WithReference(volunteers.First)
     .WithReference(stations.First).WithReference(training.First).WithReference(rights.First)
     .WaitFor(gateway)
     .WithEnvironment("DemoData__OperatorPasswordFile", Path.Combine(PlatformInfrastructure.DataDirectory(builder), "operator.password"))
-    .WithEnvironment("DemoData__Scale", builder.Configuration["DemoData:Scale"] ?? "1")
-    .WithLoadDemoDataCommand();
+    .WithEnvironment("DemoData__Scale", demoScale.ToString(System.Globalization.CultureInfo.InvariantCulture))
+    .WithLoadDemoDataCommand(demoScale)
+    .WithProgressInConsole();
 foreach (var service in services)
 {
     demoCity.WaitFor(service);

@@ -45,14 +45,15 @@ public sealed record PlannedCall(int Index, int HoursAgo, int DurationSeconds, s
 /// <summary>A joint activity <see cref="InDays"/> days from the load: held, with its participants, when that is in the past.</summary>
 public sealed record PlannedActivity(int Index, string Title, string Kind, string[] Partners, int InDays, string Location, District District, int? Participants);
 
-/// <summary>Staff users the demo signs in as; Specialty only for professionals.</summary>
-public sealed record PlannedStaff(string UserName, string Role, District? District, string? Specialty, string DisplayName);
+/// <summary>Staff users the demo signs in as; Specialty only for professionals, Communities (plan indices) only for community staff.</summary>
+public sealed record PlannedStaff(string UserName, string Role, District? District, string? Specialty, string DisplayName, int[]? Communities = null);
 
 /// <summary>
 /// The demo city, generated from a fixed seed: the same scale always gives the same city (names, phones, codes,
-/// positions). Figures follow the Langfang report (DOMAIN.md); the scale shrinks the per-person
-/// figures (communities, stations, workers, hazards, cases, calls, study sessions, articles) for tests, while the
-/// handful of enterprises, organizations, courses and activities stay as in the report.
+/// positions). Figures follow the Langfang report. The scale multiplies the per-person figures
+/// (communities, stations, workers, hazards, cases, calls, study sessions, articles): below 1 it shrinks them for
+/// tests, above 1 it plans a larger city (10: 2,370 communities, 2,410 stations, 75,000 workers), whose courses grow
+/// with it. The handful of enterprises, organizations and activities stay as in the report.
 /// </summary>
 public sealed class CityPlan
 {
@@ -72,12 +73,16 @@ public sealed class CityPlan
         new("大厂回族自治县", "dachang", "131028", 39.8865, 116.9894, 19, ["大厂镇", "夏垫镇", "祁各庄镇"]),
     ];
 
+    /// <summary>Ten times the report's city: 75,000 workers, whose demo phones stay unique up to 100,000.</summary>
+    public const double MaxScale = 10;
+
     public const int ReportCommunities = 237;
     public const int ReportStations = 241;
     public const int ReportWorkers = 7_500;
     public const int ReportHazards = 620;
     public const int ReportCases = 186;
     public const int ReportCalls = 312;
+    public const int ReportCourses = 22;
     public const int ReportStudySessions = 1_240;
     public const int ReportArticles = 1_620;
     /// <summary>The report's 130 vanguard volunteers, in teams of ten (a leader and nine members).</summary>
@@ -121,9 +126,9 @@ public sealed class CityPlan
 
     public CityPlan(double scale = 1.0)
     {
-        if (scale is <= 0 or > 1)
+        if (scale is <= 0 or > MaxScale)
         {
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale is a fraction of the report's figures: more than 0, at most 1.");
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, $"The scale multiplies the report's figures: more than 0, at most {MaxScale}.");
         }
         Scale = scale;
         var random = new Random(Seed);
@@ -134,7 +139,7 @@ public sealed class CityPlan
         Organizations = PlanOrganizations();
         Stations = PlanStations(Scaled(ReportStations, 3), random);
         Workers = PlanWorkers(Scaled(ReportWorkers, 12), Scaled(ReportHazards, 3), Scaled(ReportCases, 3), random, history);
-        Courses = PlanCourses();
+        Courses = PlanCourses(Math.Max(ReportCourses, Scaled(ReportCourses, 1)));
         StudyActivities = PlanStudyActivities(Scaled(ReportStudySessions, 3), random);
         Articles = PlanArticles(Scaled(ReportArticles, 3));
         Calls = PlanCalls(Scaled(ReportCalls, 3), random);
@@ -163,8 +168,17 @@ public sealed class CityPlan
     public IEnumerable<PlannedHazard> Hazards => Workers.Where(w => w.Hazard is not null).Select(w => w.Hazard!);
     public IEnumerable<PlannedCase> Cases => Workers.Where(w => w.Case is not null).Select(w => w.Case!);
 
-    /// <summary>The user name of the community staff of a district (one per district, serving all its communities).</summary>
-    public static string StaffOf(District district) => $"demo.staff.{district.Pinyin}";
+    /// <summary>Identity lets one staff user serve at most this many communities.</summary>
+    public const int CommunitiesPerStaff = 50;
+
+    /// <summary>
+    /// The user name of the community staff serving a community: one per district (<c>demo.staff.guangyang</c>), and in
+    /// a district with more than <see cref="CommunitiesPerStaff"/> communities, one more per that many
+    /// (<c>demo.staff.guangyang.2</c>, ...).
+    /// </summary>
+    public string StaffServing(int community) => _staffServing[community];
+
+    private readonly Dictionary<int, string> _staffServing = [];
 
     /// <summary>
     /// One team in each of the first communities that have a Party member among their workers and enough workers
@@ -320,7 +334,7 @@ public sealed class CityPlan
             var aroundTheClock = i % 7 == 0;
             var lat = community.Latitude + (random.NextDouble() - 0.5) * 0.01;
             var lon = community.Longitude + (random.NextDouble() - 0.5) * 0.012;
-            stations.Add(new PlannedStation(i, $"{community.Name}红色驿站({hostNames[host]}{i / Communities.Count + 1})", hosts[host], community.Index,
+            stations.Add(new PlannedStation(i, $"{community.Street}{community.Name}红色驿站({hostNames[host]}{i / Communities.Count + 1})", hosts[host], community.Index,
                 $"廊坊市{community.District.Name}{community.Street}{community.Name}{10 + i % 90}号", Math.Round(lat, 6), Math.Round(lon, 6), aroundTheClock,
                 aroundTheClock ? "00:00" : (i % 3 == 0 ? "07:30" : "08:00"), aroundTheClock ? "24:00" : (i % 2 == 0 ? "21:00" : "20:00"), amenities));
         }
@@ -430,7 +444,7 @@ public sealed class CityPlan
         return last + 1 + history.Next(Math.Max(1, window - last - 1));
     }
 
-    private static List<PlannedCourse> PlanCourses()
+    private static List<PlannedCourse> PlanCourses(int count)
     {
         (string Title, string Kind, string Provider, string ProviderName, string Delivery)[] courses =
         [
@@ -446,12 +460,12 @@ public sealed class CityPlan
             ("三会一课：支部书记轮训", "three-meetings-one-lesson", "organization", "廊坊市委两新工委", "address"),
         ];
         var planned = new List<PlannedCourse>();
-        for (var i = 0; i < 22; i++)
+        for (var i = 0; i < count; i++)
         {
             var c = courses[i % courses.Length];
             var edition = i / courses.Length + 1;
             planned.Add(new PlannedCourse(i, edition == 1 ? c.Title : $"{c.Title}（第{edition}期）", c.Kind, c.Provider, c.ProviderName, c.Delivery,
-                c.Delivery == "address" ? "廊坊市广阳区新华路 70 号 市民服务中心 3 楼" : null, 30 + i % 4 * 10, 3 + i * 2, 2 + i % 3));
+                c.Delivery == "address" ? "廊坊市广阳区新华路 70 号 市民服务中心 3 楼" : null, 30 + i % 4 * 10, 3 + i * 2 % 90, 2 + i % 3));
         }
         return planned;
     }
@@ -543,7 +557,19 @@ public sealed class CityPlan
             new("demo.lawyer.1", "professional", Districts[0], "legal", "社区法律工作者 陈律师"),
             new("demo.lawyer.2", "professional", Districts[1], "legal", "社区法律工作者 何律师"),
         };
-        staff.AddRange(Districts.Where(d => Communities.Any(c => c.District == d)).Select(d => new PlannedStaff(StaffOf(d), "community-staff", d, null, d.Name + "社区工作者")));
+        foreach (var district in Districts)
+        {
+            var chunks = Communities.Where(c => c.District == district).Select(c => c.Index).Chunk(CommunitiesPerStaff).ToList();
+            for (var k = 0; k < chunks.Count; k++)
+            {
+                var userName = k == 0 ? $"demo.staff.{district.Pinyin}" : $"demo.staff.{district.Pinyin}.{k + 1}";
+                staff.Add(new PlannedStaff(userName, "community-staff", district, null, district.Name + "社区工作者" + (k == 0 ? "" : $"{k + 1}"), chunks[k]));
+                foreach (var community in chunks[k])
+                {
+                    _staffServing[community] = userName;
+                }
+            }
+        }
         return staff;
     }
 }

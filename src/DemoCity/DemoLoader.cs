@@ -24,8 +24,13 @@ public sealed class DemoOptions
 
     public string? OperatorPassword { get; set; }
 
-    /// <summary>How long the whole load may take.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(20);
+    /// <summary>How long the whole load may take; unset: 20 minutes, and 20 more for every report-sized city above one.</summary>
+    public TimeSpan? Timeout { get; set; }
+
+    /// <summary>How often a long phase logs how far it got.</summary>
+    public TimeSpan ProgressEvery { get; set; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan LoadTimeout => Timeout ?? TimeSpan.FromMinutes(20 * Math.Max(1, Scale));
 }
 
 /// <summary>What a load did: how many records it created now and how many were there already.</summary>
@@ -120,11 +125,9 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
 
     private Task EnsureStaffAsync(IEnumerable<PlannedStaff> staff, CancellationToken ct) =>
         // In parallel: password hashing (on creation and sign-in) is the slow part.
-        ForEach(staff, async (user, ct) =>
+        ForEach("staff users", staff, async (user, ct) =>
         {
-            var communities = user.Role == "community-staff"
-                ? plan.Communities.Where(c => c.District == user.District).Select(c => _communities[c.Index]).ToArray()
-                : [];
+            var communities = user.Communities?.Select(c => _communities[c]).ToArray() ?? [];
             var answer = await services.Identity.PostAsync("/users", new
             {
                 userName = user.UserName,
@@ -160,7 +163,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
     private async Task CommunitiesAsync(CancellationToken ct)
     {
         _communities = new Guid[plan.Communities.Count];
-        await ForEach(plan.Communities, async (c, token) =>
+        await ForEach("communities", plan.Communities, async (c, token) =>
         {
             var answer = (await services.Organizations.PostAsync("/communities",
                 new { name = c.Name, district = c.District.Name, street = c.Street, latitude = c.Latitude, longitude = c.Longitude },
@@ -173,7 +176,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
     private async Task EnterprisesAsync(CancellationToken ct)
     {
         _enterprises = new Guid[plan.Enterprises.Count];
-        await ForEach(plan.Enterprises, async (e, token) =>
+        await ForEach("enterprises", plan.Enterprises, async (e, token) =>
         {
             var answer = (await services.Organizations.PostAsync("/enterprises",
                 new { name = e.Name, creditCode = e.CreditCode, industry = e.Industry, district = e.District.Name },
@@ -189,7 +192,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
         // Parents first: the industry committees, then the organizations under them.
         foreach (var level in plan.Organizations.GroupBy(o => o.Parent is null ? 0 : 1).OrderBy(g => g.Key))
         {
-            await ForEach(level, async (o, token) =>
+            await ForEach("organizations", level, async (o, token) =>
             {
                 var applied = (await services.Organizations.PostAsync("/organizations", new
                 {
@@ -237,7 +240,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
     {
         _stations = new Guid[plan.Stations.Count];
         string[] days = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
-        await ForEach(plan.Stations, async (s, token) =>
+        await ForEach("stations", plan.Stations, async (s, token) =>
         {
             var answer = await Eventually(() => services.Stations.PostAsync("/stations", new
             {
@@ -259,7 +262,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
     private async Task TrainingAsync(CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Shanghai).DateTime);
-        await ForEach(plan.Courses, async (c, token) =>
+        await ForEach("courses", plan.Courses, async (c, token) =>
         {
             // Evening sessions (19:00-21:00 Beijing time) once a week, when most shifts have ended.
             var first = today.AddDays(c.FirstSessionInDays);
@@ -282,7 +285,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
             }, Officer, Key("course", c.Index), token)).Expect($"Putting on course {c.Title}");
             Count("courses", answer);
         }, ct);
-        await ForEach(plan.StudyActivities, async (a, token) =>
+        await ForEach("study activities", plan.StudyActivities, async (a, token) =>
         {
             var answer = (await services.Training.PostAsync("/study-activities", new
             {
@@ -294,7 +297,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
             }, Officer, Key("study-activity", a.Index), token)).Expect($"Recording study activity {a.Index}");
             Count("study sessions", answer);
         }, ct);
-        await ForEach(plan.Articles, async (a, token) =>
+        await ForEach("articles", plan.Articles, async (a, token) =>
         {
             var answer = (await services.Training.PostAsync("/articles", new
             {
@@ -324,7 +327,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
     {
         var now = _loadedAt;
         var taker = _tokens["demo.counsellor.1"];
-        await ForEach(plan.Calls, async (c, token) =>
+        await ForEach("hotline calls", plan.Calls, async (c, token) =>
         {
             var answer = (await services.Rights.PostAsync("/hotline/calls", new
             {
@@ -363,7 +366,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
             }, _tokens["operator"], Key("joint-activity-import", 0), ct)).Expect("Importing the joint activities held");
             CountImported("joint activities", imported, "records");
         }
-        await ForEach(plan.Activities.Where(a => a.Participants is null), async (a, token) =>
+        await ForEach("upcoming activities", plan.Activities.Where(a => a.Participants is null), async (a, token) =>
         {
             var answer = (await services.Rights.PostAsync("/activities", new
             {
@@ -384,11 +387,11 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
     {
         // Workers already serving in their community are done: their masked phone is in the community's list.
         var served = new ConcurrentDictionary<Guid, HashSet<string>>();
-        await ForEach(plan.Communities, async (c, token) => served[_communities[c.Index]] = await MaskedPhonesServingAsync(_communities[c.Index], token), ct);
+        await ForEach("community worker lists", plan.Communities, async (c, token) => served[_communities[c.Index]] = await MaskedPhonesServingAsync(_communities[c.Index], token), ct);
         var pending = plan.Workers.Where(w => !served[_communities[w.Community]].Contains(MaskPhone(w.Phone))).ToList();
         _records.AddOrUpdate("workers", (0, plan.Workers.Count - pending.Count), (_, c) => (c.Created, c.Existing + plan.Workers.Count - pending.Count));
         LogPending(logger, pending.Count, plan.Workers.Count);
-        await ForEach(pending, WorkerAsync, ct);
+        await ForEach("workers", pending, WorkerAsync, ct);
     }
 
     private async Task<HashSet<string>> MaskedPhonesServingAsync(Guid community, CancellationToken ct)
@@ -443,7 +446,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
         Count("workers", registered);
 
         var community = plan.Communities[w.Community];
-        var staff = _tokens[CityPlan.StaffOf(community.District)];
+        var staff = _tokens[plan.StaffServing(community.Index)];
         if (w.Case is { } rightsCase)
         {
             await CaseAsync(rightsCase, community, Guid.Parse(Subject(token)), ct);
@@ -483,7 +486,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
     /// signed nobody in still finds them.
     /// </summary>
     private Task VanguardTeamsAsync(CancellationToken ct) =>
-        ForEach(plan.VanguardTeams, async (team, token) =>
+        ForEach("vanguard teams", plan.VanguardTeams, async (team, token) =>
         {
             var communityId = _communities[team.Community];
             var ids = await WorkerIdsByMaskedPhoneAsync(communityId, token);
@@ -545,7 +548,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
     private async Task HazardHistoryAsync(CancellationToken ct)
     {
         var batches = plan.Hazards.Chunk(HazardBatch).Select((batch, index) => (batch, index)).ToList();
-        await ForEach(batches, async (b, token) =>
+        await ForEach("hazard report batches", batches, async (b, token) =>
         {
             var answer = (await services.Volunteers.PostAsync("/hazard-reports/imports", new
             {
@@ -619,9 +622,50 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
 
     private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
-    private Task ForEach<T>(IEnumerable<T> items, Func<T, CancellationToken, Task> body, CancellationToken ct) =>
-        Parallel.ForEachAsync(items, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct },
-            async (item, token) => await body(item, token));
+    /// <summary>
+    /// Runs <paramref name="body"/> for every item, <see cref="DemoOptions.Parallelism"/> at a time, with a progress
+    /// line every <see cref="DemoOptions.ProgressEvery"/> while it runs (a city ten times the report's takes a while).
+    /// </summary>
+    private async Task ForEach<T>(string what, IEnumerable<T> items, Func<T, CancellationToken, Task> body, CancellationToken ct)
+    {
+        var list = items as IReadOnlyCollection<T> ?? [.. items];
+        var done = 0;
+        var clock = Stopwatch.StartNew();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var progress = ReportProgressAsync(what, list.Count, () => Volatile.Read(ref done), clock, stop.Token);
+        try
+        {
+            await Parallel.ForEachAsync(list, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct },
+                async (item, token) =>
+                {
+                    await body(item, token);
+                    Interlocked.Increment(ref done);
+                });
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await progress;
+        }
+    }
+
+    private async Task ReportProgressAsync(string what, int total, Func<int> done, Stopwatch clock, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(options.ProgressEvery);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+            {
+                var count = done();
+                var rate = count / clock.Elapsed.TotalSeconds;
+                LogProgress(logger, what, count, total, rate, rate > 0 ? (total - count) / rate : double.NaN);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The phase ended (or the load was cancelled, which the phase itself reports).
+        }
+    }
 
     /// <summary>
     /// Retries a call refused only because this service has not yet received a record from another one (its copy
@@ -646,6 +690,9 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo city: {Phase} done in {Seconds:F1} s")]
     private static partial void LogPhase(ILogger logger, string phase, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo city: {What} {Done} of {Total} ({Rate:F0}/s, about {Left:F0} s left)")]
+    private static partial void LogProgress(ILogger logger, string what, int done, int total, double rate, double left);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo city: {Pending} of {Workers} workers still to sign up and report in")]
     private static partial void LogPending(ILogger logger, int pending, int workers);

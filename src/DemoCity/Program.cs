@@ -34,7 +34,7 @@ var logger = host.Services.GetRequiredService<ILogger<DemoLoader>>();
 var plan = new CityPlan(options.Scale);
 var loader = new DemoLoader(services, plan, options, logger);
 
-using var timeout = new CancellationTokenSource(options.Timeout);
+using var timeout = new CancellationTokenSource(options.LoadTimeout);
 using var activity = new ActivitySource("Platform.DemoCity").StartActivity("demo-city load");
 try
 {

@@ -35,7 +35,7 @@ public sealed class PlatformFixture : IAsyncLifetime
         Directory.CreateDirectory(_dataDirectory);
         File.SetUnixFileMode(_dataDirectory, (UnixFileMode)0b111_101_101); // the postgres user must reach it
         using var timeout = new CancellationTokenSource(StartTimeout);
-        var endpointPorts = ReservedPorts.Block();
+        var (portArguments, endpointPorts) = AppHostPorts.Reserve();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
             // The demo city is loaded by the tests that need it (the dashboard command), at a hundredth of the report's scale.
             ["Platform:Infrastructure=local", $"Platform:DataDirectory={_dataDirectory}", "DemoData:Load=false", $"DemoData:Scale={DemoScale}",
@@ -45,15 +45,8 @@ public sealed class PlatformFixture : IAsyncLifetime
              "Platform:RateLimits:one-time-code:PermitLimit=100", "Platform:RateLimits:sign-in:PermitLimit=400",
              // Training runs as two instances, as an operator scales a service out (ScaleOutTests).
              $"Platform:Instances:training={TrainingInstances}",
-             // The dashboard runs as for an operator (the browser check opens it), on local ports over plain HTTP.
-             // Every port of the run is this process's own (ReservedPorts): the app host gives its endpoints ports
-             // from a reserved block instead of probing the shared range, where a server of the other test project
-             // running alongside could take a port between the probe and the bind.
-             $"ASPNETCORE_URLS=http://127.0.0.1:{ReservedPorts.Next()}",
-             $"ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:{ReservedPorts.Next()}",
-             $"ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://127.0.0.1:{ReservedPorts.Next()}",
-             $"ASPIRE_PROXYLESS_ENDPOINT_PORT_RANGE={endpointPorts.First}-{endpointPorts.Last}",
-             "ASPIRE_ALLOW_UNSECURED_TRANSPORT=true"],
+             // The dashboard runs as for an operator (the browser check opens it), on this process's own ports.
+             .. portArguments],
             (options, _) => options.DisableDashboard = false,
             timeout.Token);
         App = await builder.BuildAsync(timeout.Token);

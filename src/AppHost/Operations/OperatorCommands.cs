@@ -8,19 +8,19 @@ public static class OperatorCommands
 {
     public const string LoadDemoData = "load-demo-data";
     public const string RedriveErrorQueues = "redrive-error-queues";
-    private static readonly TimeSpan DemoLoadTimeout = TimeSpan.FromMinutes(30);
 
     /// <summary>
     /// "Load demo data" on the demo city loader: runs it again (it exits when done) and answers how it ended. Loading is
     /// idempotent, so running it on a loaded platform only checks that everything is there.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithLoadDemoDataCommand(this IResourceBuilder<ProjectResource> loader) =>
+    public static IResourceBuilder<ProjectResource> WithLoadDemoDataCommand(this IResourceBuilder<ProjectResource> loader, double scale) =>
         loader.WithCommand(LoadDemoData, "Load demo data", async context =>
         {
             var commands = context.Services.GetRequiredService<ResourceCommandService>();
             var notifications = context.Services.GetRequiredService<ResourceNotificationService>();
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
-            timeout.CancelAfter(DemoLoadTimeout);
+            // About 25 minutes for a city ten times the report's on two cores: 30 per report-sized city.
+            timeout.CancelAfter(TimeSpan.FromMinutes(30 * Math.Max(1, scale)));
             // Watch before starting, so that a quick run's end is not missed: the run is over at the first terminal
             // state after a non-terminal one (the watch first replays the current state, which may be an earlier end).
             await using var watch = notifications.WatchAsync(timeout.Token).GetAsyncEnumerator(timeout.Token);
@@ -54,7 +54,8 @@ public static class OperatorCommands
                 : CommandResults.Failure($"The demo city loader ended with exit code {ended.Snapshot.ExitCode} after {seconds} s: its console log says what was not loaded.");
         }, new CommandOptions
         {
-            Description = "Loads the demo city (237 communities, 241 stations, 7,500 workers, hazards, cases, courses...) through the services' APIs; records already there are kept.",
+            Description = string.Create(CultureInfo.InvariantCulture,
+                $"Loads the demo city at {scale} times the report's figures (at 1: 237 communities, 241 stations, 7,500 workers, hazards, cases, courses...) through the services' APIs; records already there are kept."),
             ConfirmationMessage = "Load the demo city into this platform? It adds demo communities, stations, workers and their records (a few minutes; nothing already there is duplicated).",
             IconName = "CityRegular",
             IsHighlighted = true,
