@@ -36,6 +36,9 @@ if (args is ["startup", ..])
     var idle = args.SkipWhile(a => a != "--idle-seconds").Skip(1).Select(int.Parse).FirstOrDefault(20);
     return await StartupBenchmark.RunAsync(runs, idle);
 }
+//     city [--scales 1,10] [--scale-out volunteers,stations] [--concurrency 16] [--seconds 15] [--reporters 1200]
+//          [--event-burst 1000] [--event-rate 40]   (the whole platform on the demo city; see docs/benchmarks.md)
+if (args is ["city", ..]) return await CityBenchmark.RunAsync(CityBenchmarkSettings.Parse(args));
 if (args is ["stations", ..]) return Platform.Benchmarks.Stations.StationsBenchmark.Run(args[1..]);
 //     volunteers [--open-reports 100000] [--concurrency 32] [--seconds 20] [--warmup 60] [--workers 2000] [--rate N] [--driver http-client|wrk]
 if (args.Length > 0 && args[0] == "volunteers")
