@@ -76,8 +76,9 @@ public static class SuppliesApi
             (s, n, now) => s.CanUse(n) ? (true, s.Use(n, now)) : (false, false), ct);
 
     /// <summary>
-    /// Loads the item, applies the change and saves it with the low-stock event if it crossed, retrying on a concurrent
-    /// change (the row's version): two keepers handing out the last masks cannot both succeed or both publish.
+    /// Loads the item under a lock on it, applies the change and saves it with the low-stock event if it crossed: two
+    /// keepers handing out the last masks cannot both succeed or both publish. The row's version still guards against a
+    /// writer that does not take the lock (retried).
     /// </summary>
     private static async Task<Results<Ok<SupplyResponse>, ValidationProblem, NotFound, ForbidHttpResult, ProblemHttpResult>> ChangeAsync(
         Guid id, string itemText, ClaimsPrincipal user, StationsDb db, TimeProvider clock, string field, int? value, int min, int max, bool createIfMissing,
@@ -112,6 +113,11 @@ public static class SuppliesApi
         for (var attempt = 1; ; attempt++)
         {
             db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
+            // Changes of one item take turns (until commit): eight keepers handing out the last umbrellas at once
+            // used to fail each other on the row version, and one could lose every retry.
+            var lockKey = $"station-supply:{id}:{item}";
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({lockKey}, 0))", ct);
             var now = clock.GetUtcNow();
             var supply = await db.Supplies.FirstOrDefaultAsync(s => s.StationId == id && s.Item == item, ct);
             if (supply is null)
@@ -136,6 +142,7 @@ public static class SuppliesApi
             try
             {
                 await db.SaveChangesAsync(ct);
+                await transaction.CommitAsync(ct);
                 return TypedResults.Ok(SupplyResponse.From(supply));
             }
             catch (DbUpdateException ex) when (attempt < Attempts && (ex is DbUpdateConcurrencyException || ex.IsUniqueViolation()))
