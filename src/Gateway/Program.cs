@@ -2,13 +2,14 @@ using Platform.Gateway;
 using Platform.Gateway.ApiDocument;
 using Platform.Gateway.Ledger;
 using Platform.Gateway.Security;
+using Platform.ServiceDefaults.Http;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
 builder.Services.AddRequestTimeouts();
-builder.Services.AddClientAddressFromKnownProxies(builder.Configuration);
+builder.Services.AddForwardedHeadersFromKnownProxies(builder.Configuration);
 builder.Services.AddGatewayRateLimits(builder.Configuration);
 builder.Services.AddAppCors(builder.Configuration);
 builder.Services.AddApiDocument();
@@ -22,7 +23,7 @@ builder.Services.AddReverseProxy()
 var app = builder.Build();
 
 // First: everything after it (rate limits, logs) sees the client's address, not the load balancer's.
-app.UseClientAddressFromKnownProxies();
+app.UseForwardedHeadersFromKnownProxies();
 app.UseCorrelationId();
 app.UseSecurityHeaders();
 app.MapDefaultEndpoints();

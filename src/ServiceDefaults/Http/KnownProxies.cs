@@ -1,25 +1,30 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
-namespace Platform.Gateway.Security;
+namespace Platform.ServiceDefaults.Http;
 
 /// <summary>
-/// The client's address behind a load balancer: taken from <c>X-Forwarded-For</c> only when the request comes from a
-/// proxy the operator named, never from a header any client can send. Rate limits count an anonymous caller by this
-/// address (<see cref="GatewayRateLimits"/>), so trusting the header from anyone would let a client pick a fresh
-/// address, and so a fresh limit, with every request.
+/// What a request looked like before the proxies in front of this process (a load balancer, a TLS-terminating ingress,
+/// the gateway): the client's address from <c>X-Forwarded-For</c> and the scheme from <c>X-Forwarded-Proto</c>, taken
+/// only when the request comes from a proxy the operator named, never from headers any client can send.
 /// </summary>
 /// <remarks>
+/// The gateway counts an anonymous caller by this address (<c>GatewayRateLimits</c>), so trusting the header from anyone
+/// would let a client pick a fresh address, and so a fresh limit, with every request. Identity issues tokens only for
+/// requests that arrived over TLS outside local runs: behind an ingress that ends TLS, the scheme is the ingress's.
 /// Settings: <c>Platform:ForwardedHeaders:KnownProxies</c> (addresses, e.g. the load balancer's) and
-/// <c>Platform:ForwardedHeaders:KnownNetworks</c> (CIDR, e.g. a cluster's pod network). With neither, the header is
-/// ignored and the connection's address is the client's: the gateway is then the edge (local runs). Only the last
-/// hop is taken (the entry the known proxy appended); entries a client put before it are not believed.
+/// <c>Platform:ForwardedHeaders:KnownNetworks</c> (CIDR, e.g. a cluster's pod network). With neither, the headers are
+/// ignored and the connection is the client's: the process is then the edge (local runs). Only the last hop is taken
+/// (the entry the known proxy appended); entries a client put before it are not believed.
 /// </remarks>
-public static class ClientAddress
+public static class KnownProxies
 {
     public const string Section = "Platform:ForwardedHeaders";
 
-    public static IServiceCollection AddClientAddressFromKnownProxies(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddForwardedHeadersFromKnownProxies(this IServiceCollection services, IConfiguration configuration)
     {
         var section = configuration.GetSection(Section);
         var proxies = section.GetSection("KnownProxies").Get<string[]>() ?? [];
@@ -32,7 +37,7 @@ public static class ClientAddress
             : throw new InvalidOperationException($"{Section}:KnownNetworks: '{n}' is not a network in CIDR notation (e.g. 10.0.0.0/8).")).ToList();
         services.Configure<ForwardedHeadersOptions>(options =>
         {
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor;
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
             // The defaults trust loopback; here only what the operator named is trusted.
             options.KnownProxies.Clear();
             options.KnownIPNetworks.Clear();
@@ -50,10 +55,10 @@ public static class ClientAddress
     }
 
     /// <summary>
-    /// Replaces the connection's address with the forwarded one for requests from a known proxy. Not used at all when
-    /// none is named: ASP.NET Core's middleware with empty lists would trust the header from anyone.
+    /// Replaces the connection's address and scheme with the forwarded ones for requests from a known proxy. Not used
+    /// at all when none is named: ASP.NET Core's middleware with empty lists would trust the headers from anyone.
     /// </summary>
-    public static IApplicationBuilder UseClientAddressFromKnownProxies(this IApplicationBuilder app)
+    public static IApplicationBuilder UseForwardedHeadersFromKnownProxies(this IApplicationBuilder app)
     {
         var options = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ForwardedHeadersOptions>>().Value;
         return options.KnownProxies.Count + options.KnownIPNetworks.Count == 0 ? app : app.UseForwardedHeaders();

@@ -2,17 +2,25 @@ using Platform.Identity.Apis;
 using Platform.Identity.Data;
 using Platform.Identity.Server;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+// Behind a TLS-terminating ingress and the gateway: the scheme the token server checks is the client's.
+builder.Services.AddForwardedHeadersFromKnownProxies(builder.Configuration);
 builder.AddServiceDatabase<IdentityDb>("identity-db");
 builder.AddPersonalDataProtection();
 builder.AddTokenServer();
 builder.AddPhoneCodeSender();
 
 var app = builder.Build();
+
+// Before authentication, where the token server checks the scheme (left implicit, it would run first).
+app.UseForwardedHeadersFromKnownProxies();
+app.UseAuthentication();
+app.UseAuthorization();
 
 app.MapDefaultEndpoints();
 app.MapTokenApi();

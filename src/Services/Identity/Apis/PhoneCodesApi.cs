@@ -69,7 +69,16 @@ public static class PhoneCodesApi
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
 
-        await sender.SendAsync(phone, plain, ct);
+        try
+        {
+            await sender.SendAsync(phone, plain, ct);
+        }
+        catch (PhoneCodeNotSentException ex)
+        {
+            // The code is stored but never arrived: the worker asks again (a new code retires this one).
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The code could not be sent.",
+                detail: $"{ex.Message} Ask for a new code in a moment.");
+        }
         return TypedResults.Accepted((string?)null, new PhoneCodeSent(code.ExpiresAt, PhoneCode.Digits, environment.IsDevelopment() ? plain : null));
     }
 }

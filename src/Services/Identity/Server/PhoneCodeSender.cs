@@ -30,18 +30,31 @@ internal sealed partial class LoggedPhoneCodeSender(ILogger<LoggedPhoneCodeSende
 public static class PhoneCodeSenderExtensions
 {
     /// <summary>
-    /// The logging sender in Development and Test. Elsewhere a real sender (SMS gateway) must be registered before this
-    /// call; the service refuses to start without one rather than write codes to the log in production.
+    /// The SMS gateway sender when <c>Identity:Sms:Url</c> is set (any environment); else the logging sender in
+    /// Development and Test. Elsewhere, without a gateway (or another sender registered before this call), the service
+    /// refuses to start rather than write codes to the log in production.
     /// </summary>
     public static WebApplicationBuilder AddPhoneCodeSender(this WebApplicationBuilder builder)
     {
-        if (builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Test"))
+        var sms = builder.Configuration.GetSection(SmsGatewayOptions.Section);
+        if (sms.Get<SmsGatewayOptions>() is { Url: not null } gateway)
+        {
+            if (string.IsNullOrWhiteSpace(gateway.ApiKey))
+            {
+                throw new InvalidOperationException($"{SmsGatewayOptions.Section}:Url is set but {SmsGatewayOptions.Section}:ApiKey is not: the SMS gateway would refuse every code.");
+            }
+            builder.Services.Configure<SmsGatewayOptions>(sms);
+            builder.Services.AddHttpClient<IPhoneCodeSender, SmsGatewayPhoneCodeSender>(client => client.Timeout = gateway.Timeout);
+        }
+        else if (builder.Environment.IsDevelopment() || builder.Environment.IsEnvironment("Test"))
         {
             builder.Services.TryAddSingleton<IPhoneCodeSender, LoggedPhoneCodeSender>();
         }
         else if (!builder.Services.Any(s => s.ServiceType == typeof(IPhoneCodeSender)))
         {
-            throw new InvalidOperationException("No phone-code sender (SMS gateway) is registered: workers could not sign in.");
+            throw new InvalidOperationException(
+                $"No phone-code sender: set {SmsGatewayOptions.Section}:Url and {SmsGatewayOptions.Section}:ApiKey (Identity__Sms__Url, Identity__Sms__ApiKey) " +
+                "to the city's SMS gateway, or workers could not sign in.");
         }
         return builder;
     }
