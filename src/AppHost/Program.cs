@@ -8,7 +8,7 @@ var builder = DistributedApplication.CreateBuilder(args);
 var infrastructure = PlatformInfrastructure.Add(builder);
 var broker = infrastructure.Broker;
 // Encrypts personal data at rest in every service; generated once and kept with the local data it protects.
-var personalDataKey = PlatformInfrastructure.StoredSecret(builder, "personal-data.key",
+var personalDataKey = PlatformInfrastructure.SharedSecret(builder, "personal-data-key", "personal-data.key",
     () => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
 
 // The gateway is the platform's public address and so the issuer of every access token: declared first so that its
@@ -58,9 +58,25 @@ ServiceInstances Service<TProject>(string name, bool messaging = true) where TPr
 // Identity issues the tokens (it publishes no event, so it needs no broker). Each instance validates its own admin
 // tokens like every service, against its own JWKS (the keys are shared through the database). The bootstrap operator's
 // password goes next to the local data.
-var identity = Service<Projects.Identity>("identity", messaging: false).Each(instance => instance
-    .WithEnvironment("Platform__Auth__KeysAddress", ReferenceExpression.Create($"{instance.GetEndpoint("http")}/.well-known/jwks"))
-    .WithEnvironment("Identity__Bootstrap__PasswordFile", Path.Combine(PlatformInfrastructure.DataDirectory(builder), "operator.password")));
+// Published, the password is a secret the deployment gives identity and the demo loader alike.
+var operatorPassword = builder.ExecutionContext.IsPublishMode ? builder.AddParameter("operator-password", secret: true) : null;
+var smsGatewayUrl = builder.ExecutionContext.IsPublishMode ? builder.AddParameter("sms-gateway-url") : null;
+var smsGatewayKey = builder.ExecutionContext.IsPublishMode ? builder.AddParameter("sms-gateway-api-key", secret: true) : null;
+var identity = Service<Projects.Identity>("identity", messaging: false).Each(instance =>
+{
+    instance.WithEnvironment("Platform__Auth__KeysAddress", ReferenceExpression.Create($"{instance.GetEndpoint("http")}/.well-known/jwks"));
+    if (operatorPassword is null)
+    {
+        instance.WithEnvironment("Identity__Bootstrap__PasswordFile", Path.Combine(PlatformInfrastructure.DataDirectory(builder), "operator.password"));
+    }
+    else
+    {
+        // Published, codes go by text message: the city's SMS gateway (docs/identity.md, "Sending codes").
+        instance.WithEnvironment("Identity__Bootstrap__Password", operatorPassword)
+            .WithEnvironment("Identity__Sms__Url", smsGatewayUrl!)
+            .WithEnvironment("Identity__Sms__ApiKey", smsGatewayKey!);
+    }
+});
 
 // Every other service fetches identity's signing keys through service discovery (https+http://identity).
 ServiceInstances DomainService<TProject>(string name) where TProject : IProjectMetadata, new() =>
@@ -73,7 +89,7 @@ var training = DomainService<Projects.Training>("training");
 var rights = DomainService<Projects.Rights>("rights");
 var partners = DomainService<Projects.Partners>("partners");
 // Signs the stations' QR check-in codes: the same on every instance and kept across runs (a new key voids posted codes).
-var checkInKey = PlatformInfrastructure.StoredSecret(builder, "stations-check-in.key",
+var checkInKey = PlatformInfrastructure.SharedSecret(builder, "stations-check-in-key", "stations-check-in.key",
     () => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
 stations.Each(instance => instance.WithEnvironment("Platform__Stations__CheckInKey", checkInKey));
 
@@ -100,10 +116,17 @@ var demoCity = builder.AddProject<Projects.DemoCity>("demo-city")
     .WithReference(identity.First).WithReference(organizations.First).WithReference(volunteers.First)
     .WithReference(stations.First).WithReference(training.First).WithReference(rights.First)
     .WaitFor(gateway)
-    .WithEnvironment("DemoData__OperatorPasswordFile", Path.Combine(PlatformInfrastructure.DataDirectory(builder), "operator.password"))
     .WithEnvironment("DemoData__Scale", demoScale.ToString(System.Globalization.CultureInfo.InvariantCulture))
     .WithLoadDemoDataCommand(demoScale)
     .WithProgressInConsole();
+if (operatorPassword is null)
+{
+    demoCity.WithEnvironment("DemoData__OperatorPasswordFile", Path.Combine(PlatformInfrastructure.DataDirectory(builder), "operator.password"));
+}
+else
+{
+    demoCity.WithEnvironment("DemoData__OperatorPassword", operatorPassword);
+}
 foreach (var service in services)
 {
     demoCity.WaitFor(service);

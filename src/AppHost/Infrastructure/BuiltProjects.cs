@@ -17,6 +17,11 @@ public static class BuiltProjects
     /// </summary>
     public static IResourceBuilder<ProjectResource> RunBuiltAssembly(this IResourceBuilder<ProjectResource> project)
     {
+        if (project.ApplicationBuilder.ExecutionContext.IsPublishMode)
+        {
+            // A published project is built into its image; this machine's build output means nothing there.
+            return project;
+        }
         var projectPath = project.Resource.GetProjectMetadata().ProjectPath;
         var projectDirectory = Path.GetDirectoryName(projectPath)!;
         var configuration = project.ApplicationBuilder.AppHostAssembly?.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration;

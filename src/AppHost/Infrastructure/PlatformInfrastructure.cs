@@ -24,6 +24,12 @@ public sealed record PlatformInfrastructure(
     /// </summary>
     public static PlatformInfrastructure Add(IDistributedApplicationBuilder builder)
     {
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            // A deployment brings its own PostgreSQL and RabbitMQ (managed servers, or the cluster operators'): the
+            // manifest asks for their connection strings as secret inputs, one per database and one for the broker.
+            return new PlatformInfrastructure(builder.AddConnectionString(BrokerName), name => builder.AddConnectionString(name));
+        }
         var mode = builder.Configuration["Platform:Infrastructure"] ?? "auto";
         if (mode == "auto")
         {
@@ -181,11 +187,20 @@ public sealed record PlatformInfrastructure(
     }
 
     /// <summary>
-    /// A secret (a key) generated on first use and kept in the data folder with the data it protects, so restarts
-    /// reuse it and a fresh data folder gets a fresh one.
+    /// A secret (a key) the services share. Run locally: generated on first use and kept in the data folder with the
+    /// data it protects, so restarts reuse it and a fresh data folder gets a fresh one. Published: a secret parameter
+    /// named <paramref name="parameter"/>, which the deployment fills (never a value in the manifest).
     /// </summary>
-    public static string StoredSecret(IDistributedApplicationBuilder builder, string fileName, Func<string> generate) =>
-        StoredSecret(DataDirectory(builder), fileName, generate);
+    public static ReferenceExpression SharedSecret(IDistributedApplicationBuilder builder, string parameter, string fileName, Func<string> generate)
+    {
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            var secret = builder.AddParameter(parameter, secret: true);
+            return ReferenceExpression.Create($"{secret}");
+        }
+        var value = StoredSecret(DataDirectory(builder), fileName, generate);
+        return ReferenceExpression.Create($"{value}");
+    }
 
     /// <summary>A password generated on first use and kept with the data it protects, so restarts reuse it.</summary>
     private static string StoredSecret(string dataDirectory, string fileName, Func<string>? generate = null)
