@@ -102,6 +102,14 @@ foreach (var service in services)
     gateway.WithReference(service);
 }
 gateway.WithEnvironment("Platform__Auth__Issuer", issuer);
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // In a cluster the gateway is behind the ingress, and identity behind the gateway: both take the client's address
+    // and scheme from the forwarded headers of the cluster's own network, and from no one else (docs/security.md).
+    var podNetwork = builder.AddParameter("pod-network");
+    gateway.WithEnvironment("Platform__ForwardedHeaders__KnownNetworks__0", podNetwork);
+    identity.Each(instance => instance.WithEnvironment("Platform__ForwardedHeaders__KnownNetworks__0", podNetwork));
+}
 // A deployment tunes the gateway's rate limits from the app host's configuration (Platform:RateLimits:<policy>:<setting>).
 foreach (var setting in builder.Configuration.GetSection("Platform:RateLimits").AsEnumerable(makePathsRelative: true).Where(s => s.Value is not null))
 {

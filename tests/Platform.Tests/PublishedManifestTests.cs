@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Platform.TestSupport;
 
@@ -16,22 +15,7 @@ public sealed class PublishedManifestTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_folder);
-        var start = new ProcessStartInfo("dotnet") { WorkingDirectory = _folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add(Path.Combine(Repository.Root, "src", "AppHost", "bin", "Release", "net10.0", "AppHost.dll"));
-        foreach (var argument in new[] { "--publisher", "manifest", "--output-path", Path.Combine(_folder, "manifest.json") })
-        {
-            start.ArgumentList.Add(argument);
-        }
-        // Where a local run keeps its data and generated secrets: publishing must not write there.
-        start.Environment["Platform__DataDirectory"] = Path.Combine(_folder, "data");
-        using var publisher = Process.Start(start)!;
-        var output = publisher.StandardOutput.ReadToEndAsync();
-        var errors = publisher.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await publisher.WaitForExitAsync(timeout.Token);
-        Assert.True(publisher.ExitCode == 0, $"The publisher failed: {await output}{await errors}");
-        using var manifest = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_folder, "manifest.json")));
+        using var manifest = JsonDocument.Parse(await PublishedManifest.PublishAsync(_folder));
         _resources = manifest.RootElement.GetProperty("resources").Clone();
     }
 

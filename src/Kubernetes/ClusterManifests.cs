@@ -1,0 +1,357 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using k8s;
+using k8s.Models;
+
+namespace Platform.Kubernetes;
+
+/// <summary>A city size: how many instances each service may run, and what each may use.</summary>
+public sealed record CitySize(string Name, int MinReplicas, int MaxReplicas, string CpuRequest, string MemoryRequest, string CpuLimit, string MemoryLimit)
+{
+    /// <summary>A city like Langfang (the report's figures): two instances of each service for uptime.</summary>
+    public static readonly CitySize Small = new("small-city", 2, 4, "250m", "256Mi", "1", "512Mi");
+
+    /// <summary>Ten times that: more instances, each with more room.</summary>
+    public static readonly CitySize Large = new("large-city", 3, 12, "500m", "384Mi", "2", "1Gi");
+}
+
+/// <summary>
+/// Turns the app host's deployment manifest (<c>--publisher manifest</c>) into a kustomize base and one overlay per
+/// city size. The manifest is the only source: every project becomes a Deployment (the demo loader a Job) with the
+/// settings the app host gives it, a Service, a HorizontalPodAutoscaler and a PodDisruptionBudget; its inputs become
+/// references to a Secret (secret inputs) or a ConfigMap (the others), which each overlay generates from files the
+/// operator writes. No secret value is ever written here.
+/// </summary>
+public static partial class ClusterManifests
+{
+    public const string SecretName = "platform-secrets";
+    public const string ParametersName = "platform-parameters";
+    /// <summary>Where every platform container listens (ASP.NET Core's default in containers).</summary>
+    public const int ContainerPort = 8080;
+    public const string HealthPath = "/health";
+    public const string AlivePath = "/alive";
+    private const string DemoLoader = "demo-city";
+
+    public sealed record Written(IReadOnlyList<string> Files);
+
+    public static Written Write(string manifestJson, string outputDirectory, IReadOnlyList<CitySize>? sizes = null)
+    {
+        sizes ??= [CitySize.Small, CitySize.Large];
+        using var manifest = JsonDocument.Parse(manifestJson);
+        var resources = manifest.RootElement.GetProperty("resources").EnumerateObject().ToDictionary(r => r.Name, r => r.Value.Clone());
+        var parameters = resources.Where(r => r.Value.GetProperty("type").GetString() == "parameter.v0")
+            .ToDictionary(r => r.Key, r => r.Value.GetProperty("inputs").GetProperty("value").TryGetProperty("secret", out var s) && s.GetBoolean());
+        var projects = resources.Where(r => r.Value.GetProperty("type").GetString() == "project.v0").ToList();
+        var unsupported = resources.Where(r => r.Value.GetProperty("type").GetString() is not ("project.v0" or "parameter.v0")).Select(r => r.Key).ToList();
+        if (unsupported.Count > 0)
+        {
+            throw new InvalidOperationException($"Resources of a kind the cluster manifests do not cover: {string.Join(", ", unsupported)} (publish with the app host's publish mode).");
+        }
+
+        var files = new List<string>();
+        var baseDirectory = Path.Combine(outputDirectory, "base");
+        Directory.CreateDirectory(baseDirectory);
+        var baseResources = new List<string>();
+        foreach (var (name, project) in projects)
+        {
+            var objects = new List<object> { SettingsMap(name, project) };
+            var container = Container(name, project, parameters);
+            if (name == DemoLoader)
+            {
+                objects.Add(LoaderJob(container));
+            }
+            else
+            {
+                objects.Add(Deployment(name, container));
+                objects.Add(Service(name));
+                objects.Add(Autoscaler(name, CitySize.Small));
+                objects.Add(DisruptionBudget(name));
+            }
+            var file = $"{name}.yaml";
+            File.WriteAllText(Path.Combine(baseDirectory, file), string.Join("\n---\n", objects.Select(o => KubernetesYaml.Serialize(o).TrimEnd())) + "\n");
+            baseResources.Add(file);
+            files.Add(Path.Combine("base", file));
+        }
+        File.WriteAllText(Path.Combine(baseDirectory, "kustomization.yaml"),
+            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nlabels:\n- pairs:\n    app.kubernetes.io/part-of: gig-worker-platform\nresources:\n"
+            + string.Concat(baseResources.Select(r => $"- {r}\n")));
+        files.Add(Path.Combine("base", "kustomization.yaml"));
+
+        var secretKeys = parameters.Where(p => p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        var settingKeys = parameters.Where(p => !p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        foreach (var size in sizes)
+        {
+            files.AddRange(Overlay(outputDirectory, size, projects.Select(p => p.Key).Where(n => n != DemoLoader).ToList(), secretKeys, settingKeys));
+        }
+        return new Written(files);
+    }
+
+    // ---- one project ----------------------------------------------------------------------------------------------
+
+    /// <summary>The project's literal settings, as the app host gives them (no reference, no secret).</summary>
+    private static V1ConfigMap SettingsMap(string name, JsonElement project)
+    {
+        var data = Environment(project).Where(e => !References().IsMatch(e.Value)).ToDictionary(e => e.Name, e => e.Value);
+        return new V1ConfigMap
+        {
+            ApiVersion = "v1", Kind = "ConfigMap",
+            Metadata = new V1ObjectMeta { Name = $"{name}-settings" },
+            Data = new SortedDictionary<string, string>(data, StringComparer.Ordinal),
+        };
+    }
+
+    private static V1Container Container(string name, JsonElement project, Dictionary<string, bool> parameters)
+    {
+        var env = new List<V1EnvVar>();
+        var inputs = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var (key, value) in Environment(project).Where(e => References().IsMatch(e.Value)))
+        {
+            if (References().Match(value) is { Success: true } whole && whole.Length == value.Length && parameters.ContainsKey(whole.Groups["resource"].Value))
+            {
+                // The whole value is one input: straight from its Secret or ConfigMap.
+                env.Add(new V1EnvVar { Name = key, ValueFrom = InputSource(whole.Groups["resource"].Value, parameters) });
+                continue;
+            }
+            // Inputs inside a longer value come in as variables of their own first; Kubernetes expands $(NAME).
+            env.Add(new V1EnvVar { Name = key, Value = References().Replace(value, m => Resolve(m, parameters, inputs)) });
+        }
+        var inputVariables = inputs.Select(input => new V1EnvVar { Name = InputVariable(input), ValueFrom = InputSource(input, parameters) });
+        return new V1Container
+        {
+            Name = name,
+            Image = $"platform-{name}",
+            Ports = [new V1ContainerPort { ContainerPort = ContainerPort, Name = "http" }],
+            EnvFrom = [new V1EnvFromSource { ConfigMapRef = new V1ConfigMapEnvSource { Name = $"{name}-settings" } }],
+            Env = [.. inputVariables, .. env],
+            ReadinessProbe = name == DemoLoader ? null : Probe(HealthPath),
+            LivenessProbe = name == DemoLoader ? null : Probe(AlivePath, failureThreshold: 6),
+            Resources = Resources(CitySize.Small),
+            SecurityContext = new V1SecurityContext
+            {
+                RunAsNonRoot = true, AllowPrivilegeEscalation = false, ReadOnlyRootFilesystem = true,
+                Capabilities = new V1Capabilities { Drop = ["ALL"] },
+            },
+        };
+    }
+
+    private static string Resolve(Match reference, Dictionary<string, bool> parameters, SortedSet<string> inputs)
+    {
+        var resource = reference.Groups["resource"].Value;
+        if (parameters.ContainsKey(resource))
+        {
+            inputs.Add(resource);
+            return $"$({InputVariable(resource)})";
+        }
+        if (reference.Groups["property"].Value is "bindings.http.targetPort" or "bindings.http.port")
+        {
+            // Every container listens on the one port its Service and probes use.
+            return ContainerPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (reference.Groups["property"].Value.StartsWith("bindings.", StringComparison.Ordinal))
+        {
+            // Another project: its Service's address inside the cluster. The gateway's public address is an input.
+            return resource == "gateway" && reference.Groups["property"].Value.EndsWith(".url", StringComparison.Ordinal)
+                ? $"$({InputVariable("public-url")})".Also(() => inputs.Add("public-url"))
+                : reference.Groups["property"].Value.EndsWith(".url", StringComparison.Ordinal) ? $"http://{resource}" : resource;
+        }
+        throw new InvalidOperationException($"Unsupported reference {reference.Value}.");
+    }
+
+    private static V1EnvVarSource InputSource(string input, Dictionary<string, bool> parameters) =>
+        parameters.GetValueOrDefault(input)
+            ? new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Key = input, Name = SecretName } }
+            : new V1EnvVarSource { ConfigMapKeyRef = new V1ConfigMapKeySelector { Key = input, Name = ParametersName } };
+
+    private static string InputVariable(string input) => "PLATFORM_INPUT_" + input.ToUpperInvariant().Replace('-', '_');
+
+    private static V1Probe Probe(string path, int failureThreshold = 3) => new()
+    {
+        HttpGet = new V1HTTPGetAction { Path = path, Port = "http" },
+        PeriodSeconds = 10, TimeoutSeconds = 5, FailureThreshold = failureThreshold,
+    };
+
+    private static V1ResourceRequirements Resources(CitySize size) => new()
+    {
+        Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new ResourceQuantity(size.CpuRequest), ["memory"] = new ResourceQuantity(size.MemoryRequest) },
+        Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = new ResourceQuantity(size.CpuLimit), ["memory"] = new ResourceQuantity(size.MemoryLimit) },
+    };
+
+    private static Dictionary<string, string> Labels(string name) => new() { ["app.kubernetes.io/name"] = name };
+
+    private static V1Deployment Deployment(string name, V1Container container) => new V1Deployment
+    {
+        ApiVersion = "apps/v1", Kind = "Deployment",
+        Metadata = new V1ObjectMeta { Name = name, Labels = Labels(name) },
+        Spec = new V1DeploymentSpec
+        {
+            // No replica count: the autoscaler owns it (from its minimum).
+            Selector = new V1LabelSelector { MatchLabels = Labels(name) },
+            Strategy = new V1DeploymentStrategy { Type = "RollingUpdate", RollingUpdate = new V1RollingUpdateDeployment { MaxUnavailable = 0, MaxSurge = 1 } },
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = Labels(name) },
+                Spec = new V1PodSpec
+                {
+                    Containers = [container],
+                    // The services stop within 5 s of SIGTERM (ServiceDefaults); the rest is the endpoint update.
+                    TerminationGracePeriodSeconds = 20,
+                    Volumes = [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }],
+                },
+            },
+        },
+    }.WithTmp();
+
+    private static V1Job LoaderJob(V1Container container) => new V1Job
+    {
+        ApiVersion = "batch/v1", Kind = "Job",
+        Metadata = new V1ObjectMeta { Name = DemoLoader, Labels = Labels(DemoLoader) },
+        Spec = new V1JobSpec
+        {
+            BackoffLimit = 3,
+            Template = new V1PodTemplateSpec
+            {
+                Metadata = new V1ObjectMeta { Labels = Labels(DemoLoader) },
+                Spec = new V1PodSpec
+                {
+                    Containers = [container],
+                    RestartPolicy = "OnFailure",
+                    Volumes = [new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() }],
+                },
+            },
+        },
+    }.WithTmp();
+
+    private static V1Service Service(string name) => new()
+    {
+        ApiVersion = "v1", Kind = "Service",
+        Metadata = new V1ObjectMeta { Name = name, Labels = Labels(name) },
+        Spec = new V1ServiceSpec
+        {
+            Selector = Labels(name),
+            Ports = [new V1ServicePort { Port = 80, Name = "http", TargetPort = "http" }],
+        },
+    };
+
+    private static V2HorizontalPodAutoscaler Autoscaler(string name, CitySize size) => new()
+    {
+        ApiVersion = "autoscaling/v2", Kind = "HorizontalPodAutoscaler",
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new V2HorizontalPodAutoscalerSpec
+        {
+            ScaleTargetRef = new V2CrossVersionObjectReference { Kind = "Deployment", Name = name, ApiVersion = "apps/v1" },
+            MinReplicas = size.MinReplicas,
+            MaxReplicas = size.MaxReplicas,
+            Metrics =
+            [
+                new V2MetricSpec
+                {
+                    Type = "Resource",
+                    Resource = new V2ResourceMetricSource { Name = "cpu", Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = 70 } },
+                },
+            ],
+        },
+    };
+
+    private static V1PodDisruptionBudget DisruptionBudget(string name) => new()
+    {
+        ApiVersion = "policy/v1", Kind = "PodDisruptionBudget",
+        Metadata = new V1ObjectMeta { Name = name },
+        Spec = new V1PodDisruptionBudgetSpec { MinAvailable = 1, Selector = new V1LabelSelector { MatchLabels = Labels(name) } },
+    };
+
+    // ---- overlays -------------------------------------------------------------------------------------------------
+
+    private static IEnumerable<string> Overlay(string outputDirectory, CitySize size, IReadOnlyList<string> services, IReadOnlyList<string> secretKeys, IReadOnlyList<string> settingKeys)
+    {
+        var directory = Path.Combine(outputDirectory, "overlays", size.Name);
+        Directory.CreateDirectory(directory);
+        var resources = $"{{\"requests\": {{\"cpu\": \"{size.CpuRequest}\", \"memory\": \"{size.MemoryRequest}\"}}, " +
+                        $"\"limits\": {{\"cpu\": \"{size.CpuLimit}\", \"memory\": \"{size.MemoryLimit}\"}}}}";
+        var patches = string.Concat(services.Select(service => $"""
+            - target:
+                kind: HorizontalPodAutoscaler
+                name: {service}
+              patch: |-
+                - op: replace
+                  path: /spec/minReplicas
+                  value: {size.MinReplicas}
+                - op: replace
+                  path: /spec/maxReplicas
+                  value: {size.MaxReplicas}
+            - target:
+                kind: Deployment
+                name: {service}
+              patch: |-
+                - op: replace
+                  path: /spec/template/spec/containers/0/resources
+                  value: {resources}
+
+            """));
+        File.WriteAllText(Path.Combine(directory, "kustomization.yaml"), $"""
+            apiVersion: kustomize.config.k8s.io/v1beta1
+            kind: Kustomization
+            # {size.Name}: {size.MinReplicas} to {size.MaxReplicas} instances of each service.
+            resources:
+            - ../../base
+            # Written by the operator from the .example files beside this one, never committed: the inputs the
+            # platform needs (docs/kubernetes.md).
+            secretGenerator:
+            - name: {SecretName}
+              envs:
+              - secrets.env
+            configMapGenerator:
+            - name: {ParametersName}
+              envs:
+              - parameters.env
+            # The images the city built and pushed (docs/kubernetes.md, "Images").
+            images:
+            {string.Concat(services.Append(DemoLoader).Select(s => $"- name: platform-{s}\n  newName: registry.example.city/platform/{s}\n  newTag: latest\n"))}patches:
+            {patches}
+            """);
+        File.WriteAllText(Path.Combine(directory, "secrets.env.example"),
+            "# One line per secret input: KEY=value. Copy to secrets.env (never commit it) and fill in.\n"
+            + string.Concat(secretKeys.Select(k => $"{k}=\n")));
+        File.WriteAllText(Path.Combine(directory, "parameters.env.example"),
+            "# One line per setting: KEY=value. Copy to parameters.env and fill in.\n"
+            + $"public-url=https://platform.example.city\n" + string.Concat(settingKeys.Select(k => $"{k}=\n")));
+        string[] files = ["kustomization.yaml", "secrets.env.example", "parameters.env.example"];
+        return files.Select(f => Path.Combine("overlays", size.Name, f));
+    }
+
+    // ---- the manifest ---------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The settings the app host gives a project, as a cluster needs them: without the https addresses of the others
+    /// (inside the cluster the services speak plain HTTP; TLS ends at the ingress) and without ASP.NET Core's own
+    /// forwarded-headers switch, which trusts the headers from anyone (the platform trusts only the proxies it is told
+    /// about: <c>Platform:ForwardedHeaders</c>).
+    /// </summary>
+    public static IEnumerable<(string Name, string Value)> Environment(JsonElement project) =>
+        project.TryGetProperty("env", out var env)
+            ? env.EnumerateObject().Select(e => (e.Name, Value: e.Value.GetString() ?? ""))
+                .Where(e => !e.Value.Contains(".bindings.https.", StringComparison.Ordinal) && e.Name != "ASPNETCORE_FORWARDEDHEADERS_ENABLED")
+            : [];
+
+    /// <summary>A manifest reference: <c>{resource.property}</c>, e.g. <c>{identity-db.connectionString}</c>.</summary>
+    [GeneratedRegex(@"\{(?<resource>[a-z0-9-]+)\.(?<property>[A-Za-z0-9.]+)\}")]
+    private static partial Regex References();
+
+    private static T Also<T>(this T value, Action action)
+    {
+        action();
+        return value;
+    }
+
+    /// <summary>A writable /tmp for a read-only root file system (.NET writes there).</summary>
+    private static T WithTmp<T>(this T workload) where T : class
+    {
+        var spec = workload switch
+        {
+            V1Deployment d => d.Spec.Template.Spec,
+            V1Job j => j.Spec.Template.Spec,
+            _ => throw new ArgumentException("A Deployment or a Job.", nameof(workload)),
+        };
+        spec.Containers[0].VolumeMounts = [new V1VolumeMount { MountPath = "/tmp", Name = "tmp" }];
+        return workload;
+    }
+}
