@@ -11,6 +11,8 @@ if ! command -v npm >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null || exit 1
 fi
 npm ci --prefix tests/Partners.Tests/verifier --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci failed"; exit 1; }
+# The Kubernetes manifests are checked against the Kubernetes schemas offline with the npm kubernetes-models package.
+npm ci --prefix tests/Platform.Tests/kubernetes-schemas --no-audit --no-fund --loglevel=error >/dev/null || { echo "npm ci failed"; exit 1; }
 
 log=$(mktemp /tmp/platform-test.XXXXXX.log)
 dotnet build Platform.slnx -c Release -nologo -clp:ErrorsOnly 2>&1 | tee "$log" || true

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Text.Json;
 using k8s;
 using k8s.Models;
 using Platform.Kubernetes;
+using Platform.TestSupport;
 using Microsoft.Extensions.Hosting;
 
 namespace Platform.Tests;
@@ -94,6 +96,26 @@ public sealed class KubernetesManifestsTests : IAsyncLifetime
             Assert.Equal("http", objects.OfType<V1Service>().Single().Spec.Ports.Single().TargetPort.Value);
         }
         Assert.Single(Objects("demo-city").OfType<V1Job>());
+    }
+
+    [Fact]
+    public async Task Every_object_passes_the_Kubernetes_schemas()
+    {
+        var files = Directory.GetFiles(Path.Combine(Output, "base"), "*.yaml").Where(f => Path.GetFileName(f) != "kustomization.yaml").ToList();
+        var validator = Path.Combine(Repository.Root, "tests", "Platform.Tests", "kubernetes-schemas");
+        var start = new ProcessStartInfo("node") { WorkingDirectory = validator, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("validate.mjs");
+        files.ForEach(start.ArgumentList.Add);
+        using var node = Process.Start(start)!;
+        var output = node.StandardOutput.ReadToEndAsync();
+        var errors = node.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await node.WaitForExitAsync(timeout.Token);
+
+        var report = await output + await errors;
+        Assert.True(node.ExitCode == 0, report);
+        var objects = files.Sum(f => KubernetesYaml.LoadAllFromString(File.ReadAllText(f)).Count);
+        Assert.Equal(objects, report.Split('\n').Count(l => l.StartsWith("valid ", StringComparison.Ordinal)));
     }
 
     [Fact]
