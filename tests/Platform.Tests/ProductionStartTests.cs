@@ -1,4 +1,8 @@
 using System.Net;
+using System.Text.RegularExpressions;
+using k8s;
+using k8s.Models;
+using Platform.Kubernetes;
 using Platform.TestSupport;
 using Xunit.Abstractions;
 
@@ -6,73 +10,76 @@ namespace Platform.Tests;
 
 /// <summary>
 /// Every service and the gateway start in the Production environment from their built assemblies, each its own
-/// process, with only what a deployment gives them (connection strings, the shared keys, the SMS gateway, the issuer
-/// and the addresses of the others): nothing refuses to run outside Development, and each reports healthy (its
-/// database and broker reached).
+/// process, with exactly the settings their Kubernetes manifests give them (written from the app host's published
+/// model, the inputs filled as an operator would): nothing refuses to run outside Development, nothing a service needs
+/// is missing from its manifest, and each reports healthy (its database and broker reached).
 /// </summary>
-public sealed class ProductionStartTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class ProductionStartTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private static readonly (string Service, string Folder, string Assembly)[] Services =
-    [
-        ("identity", "src/Services/Identity", "Platform.Identity.dll"),
-        ("organizations", "src/Services/Organizations", "Organizations.dll"),
-        ("volunteers", "src/Services/Volunteers", "Volunteers.dll"),
-        ("stations", "src/Services/Stations", "Stations.dll"),
-        ("training", "src/Services/Training", "Training.dll"),
-        ("rights", "src/Services/Rights", "Rights.dll"),
-        ("partners", "src/Services/Partners", "Partners.dll"),
-    ];
+    private static readonly Dictionary<string, (string Folder, string Assembly)> Assemblies = new()
+    {
+        ["identity"] = ("src/Services/Identity", "Platform.Identity.dll"),
+        ["organizations"] = ("src/Services/Organizations", "Organizations.dll"),
+        ["volunteers"] = ("src/Services/Volunteers", "Volunteers.dll"),
+        ["stations"] = ("src/Services/Stations", "Stations.dll"),
+        ["training"] = ("src/Services/Training", "Training.dll"),
+        ["rights"] = ("src/Services/Rights", "Rights.dll"),
+        ["partners"] = ("src/Services/Partners", "Partners.dll"),
+        ["gateway"] = ("src/Gateway", "Gateway.dll"),
+    };
 
     private readonly LocalInfrastructure _infrastructure = new();
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), $"production-{Guid.NewGuid():N}");
 
-    public Task InitializeAsync() => _infrastructure.InitializeAsync();
+    public async Task InitializeAsync()
+    {
+        await _infrastructure.InitializeAsync();
+        ClusterManifests.Write(await PublishedManifest.PublishAsync(_folder), Path.Combine(_folder, "kubernetes"));
+    }
 
-    public Task DisposeAsync() => _infrastructure.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        await _infrastructure.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
 
     [Fact]
-    public async Task Every_service_and_the_gateway_start_in_Production_and_report_healthy()
+    public async Task Every_service_and_the_gateway_start_in_Production_from_their_Kubernetes_manifests()
     {
-        var ports = Services.ToDictionary(s => s.Service, _ => ReservedPorts.Next());
-        var personalDataKey = Platform.ServiceDefaults.Security.PersonalDataProtector.NewKey();
-        var addresses = ports.ToDictionary(p => p.Key, p => $"http://127.0.0.1:{p.Value}");
+        var ports = Assemblies.Keys.ToDictionary(s => s, _ => ReservedPorts.Next());
+        // What an operator writes into secrets.env and parameters.env, for this machine's servers.
+        var inputs = new Dictionary<string, string>
+        {
+            ["rabbitmq"] = _infrastructure.RabbitMqConnectionString,
+            ["personal-data-key"] = Platform.ServiceDefaults.Security.PersonalDataProtector.NewKey(),
+            ["stations-check-in-key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["operator-password"] = "Production-start-operator-1",
+            ["sms-gateway-url"] = "https://sms.city.example/v1/messages",
+            ["sms-gateway-api-key"] = "not-called-by-this-test",
+            ["pod-network"] = "127.0.0.0/8",
+            ["public-url"] = TestTokens.Issuer.TrimEnd('/'),
+        };
+        foreach (var service in Assemblies.Keys.Where(s => s != "gateway"))
+        {
+            inputs[$"{service}-db"] = _infrastructure.PostgresConnectionString($"{service}_{Guid.NewGuid():N}");
+        }
         var started = new List<ServiceProcess>();
         try
         {
-            foreach (var (service, folder, assembly) in Services)
+            foreach (var (service, (folder, assembly)) in Assemblies)
             {
-                var settings = ServiceProcess.Settings(_infrastructure, service, $"{service}_{Guid.NewGuid():N}");
-                settings["Platform__PersonalData__Key"] = personalDataKey;
-                // Services find identity's signing keys, and identity its own, at identity's address.
-                settings["Platform__Auth__KeysAddress"] = $"{addresses["identity"]}/.well-known/jwks";
-                settings["services__identity__http__0"] = addresses["identity"];
-                if (service == "identity")
-                {
-                    settings["Identity__Sms__Url"] = "https://sms.city.example/v1/messages";
-                    settings["Identity__Sms__ApiKey"] = "not-called-by-this-test";
-                }
+                var settings = FromManifest(service, inputs, ports);
+                settings["Logging__LogLevel__Default"] = "Warning";
                 started.Add(ServiceProcess.Start(service, ServiceProcess.Built(folder, assembly), ports[service], settings));
             }
-            var gatewaySettings = new Dictionary<string, string>
-            {
-                ["ASPNETCORE_ENVIRONMENT"] = "Production",
-                ["Logging__LogLevel__Default"] = "Warning",
-                ["Platform__Auth__Issuer"] = TestTokens.Issuer,
-                ["Platform__Auth__KeysAddress"] = $"{addresses["identity"]}/.well-known/jwks",
-            };
-            foreach (var (service, address) in addresses)
-            {
-                gatewaySettings[$"services__{service}__http__0"] = address;
-            }
-            var gateway = ServiceProcess.Start("gateway", ServiceProcess.Built("src/Gateway", "Gateway.dll"), ReservedPorts.Next(), gatewaySettings);
-            started.Add(gateway);
 
             await Task.WhenAll(started.Select(s => s.WaitUntilAsync("/health")));
 
             // Through the gateway, as an app calls it: a public read reaches a service in Production.
-            using var client = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports["gateway"]}"), Timeout = TimeSpan.FromSeconds(30) };
             using var read = await client.GetAsync(new Uri("/api/stations/stations/nearby?latitude=39.5186&longitude=116.6946", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, read.StatusCode);
-            output.WriteLine($"healthy in Production: {string.Join(", ", started.Select(s => s.Name))}");
+            output.WriteLine($"healthy in Production from their manifests: {string.Join(", ", started.Select(s => s.Name))}");
         }
         finally
         {
@@ -82,4 +89,32 @@ public sealed class ProductionStartTests(ITestOutputHelper output) : IAsyncLifet
             }
         }
     }
+
+    /// <summary>
+    /// The environment Kubernetes would give the service's container: its settings ConfigMap, then its env in order
+    /// (inputs from the Secret or ConfigMap, <c>$(NAME)</c> expanded), other services' Service addresses pointed at
+    /// this test's ports. The environment is the manifest's: none set means Production.
+    /// </summary>
+    private Dictionary<string, string> FromManifest(string service, Dictionary<string, string> inputs, Dictionary<string, int> ports)
+    {
+        var objects = KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine(_folder, "kubernetes", "base", $"{service}.yaml")));
+        var container = objects.OfType<V1Deployment>().Single().Spec.Template.Spec.Containers.Single();
+        var environment = new Dictionary<string, string>(objects.OfType<V1ConfigMap>().Single().Data);
+        foreach (var variable in container.Env)
+        {
+            var value = variable.ValueFrom is { } source
+                ? inputs[source.SecretKeyRef?.Key ?? source.ConfigMapKeyRef.Key]
+                : Expansion().Replace(variable.Value, m => environment[m.Groups[1].Value]);
+            environment[variable.Name] = ServiceAddress().Replace(value, m => ports.TryGetValue(m.Groups[1].Value, out var port) ? $"http://127.0.0.1:{port}" : m.Value);
+        }
+        // Every container listens on 8080 in the cluster; here each has a port of its own (ServiceProcess sets it).
+        environment.Remove("HTTP_PORTS");
+        return environment;
+    }
+
+    [GeneratedRegex(@"\$\(([A-Z0-9_]+)\)")]
+    private static partial Regex Expansion();
+
+    [GeneratedRegex(@"http://([a-z-]+)(?=/|$)")]
+    private static partial Regex ServiceAddress();
 }
