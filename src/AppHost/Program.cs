@@ -29,6 +29,11 @@ ServiceInstances Service<TProject>(string name, bool messaging = true) where TPr
         if (messaging)
         {
             service.WithReference(broker).WaitFor(broker);
+            if (builder.ExecutionContext.IsPublishMode)
+            {
+                // A cluster's RabbitMQ has several nodes: queues that survive the loss of one.
+                service.WithEnvironment("Platform__Messaging__QuorumQueues", "true");
+            }
         }
         return service
             .WithPromptHttpHealthCheck("/health")

@@ -28,6 +28,15 @@ public sealed class LocalInfrastructure : IAsyncLifetime
 
     public string RabbitMqConnectionString => $"amqp://platform:{_rabbitPassword}@127.0.0.1:{RabbitMqPort}";
 
+    /// <summary>RabbitMQ's management API (<c>/api/...</c>) as the broker's user, for tests that look at queues.</summary>
+    public HttpClient RabbitMqManagementClient()
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_rabbitManagementPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"platform:{_rabbitPassword}")));
+        return client;
+    }
+
     /// <summary>A connection string to a database of that name (created by the service's migrations or by <see cref="CreateDatabaseAsync"/>).</summary>
     public string PostgresConnectionString(string database) =>
         $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Password={_pgPassword};Database={database};Timeout=10;Command Timeout=30";

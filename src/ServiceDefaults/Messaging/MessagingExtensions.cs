@@ -11,6 +11,9 @@ public static class MessagingExtensions
 {
     public const string BrokerConnectionName = "rabbitmq";
 
+    /// <summary>Every consumer's queue a quorum queue (on in the cluster manifests): <c>Platform:Messaging:QuorumQueues</c>.</summary>
+    public const string QuorumQueuesSetting = "Platform:Messaging:QuorumQueues";
+
     /// <summary>
     /// The platform's messaging kit, the same in every service: MassTransit over RabbitMQ (durable queues named
     /// "&lt;service&gt;-&lt;consumer&gt;", publisher confirms, prefetch 128, short in-memory retries, then the
@@ -47,6 +50,18 @@ public static class MessagingExtensions
             // MassTransit would report usage to its vendor over the internet: nothing leaves the city's network.
             bus.DisableUsageTelemetry();
             consumers?.Invoke(bus);
+            if (builder.Configuration.GetValue(QuorumQueuesSetting, false))
+            {
+                // On a RabbitMQ cluster: each consumer's queue replicated over the nodes, so it survives the loss of one
+                // (docs/scale.md, "Quorum queues").
+                bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                    {
+                        rabbit.SetQuorumQueue();
+                    }
+                });
+            }
             bus.UsingRabbitMq((context, cfg) =>
             {
                 cfg.Host(new Uri(connectionString ?? "amqp://localhost"), host =>

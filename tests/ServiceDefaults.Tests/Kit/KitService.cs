@@ -18,7 +18,8 @@ public sealed class KitService : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    public static async Task<KitService> StartAsync(LocalInfrastructure infrastructure, string name, int batchSize = 500, int inboxConcurrentBatches = 2)
+    public static async Task<KitService> StartAsync(LocalInfrastructure infrastructure, string name, int batchSize = 500, int inboxConcurrentBatches = 2,
+        bool quorumQueues = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = name, EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -31,6 +32,7 @@ public sealed class KitService : IAsyncDisposable
             ["Platform:Outbox:BatchSize"] = batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Platform:Inbox:ConcurrentBatches"] = inboxConcurrentBatches.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
+            [MessagingExtensions.QuorumQueuesSetting] = quorumQueues ? "true" : "false",
         });
         builder.AddServiceDatabase<KitDb>($"{name}-db");
         builder.AddMessaging<KitDb>(bus => bus.AddConsumer<KitConsumer>());
