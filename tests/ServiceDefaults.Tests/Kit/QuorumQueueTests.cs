@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Platform.ServiceDefaults.Messaging;
 using Platform.TestSupport;
 
 namespace Platform.ServiceDefaults.Tests.Kit;
@@ -25,20 +27,36 @@ public sealed class QuorumQueueTests(LocalInfrastructure infrastructure, Xunit.A
     }
 
     [Fact]
-    public async Task With_the_setting_a_services_queues_are_quorum_queues_and_events_take_effect_once()
+    public async Task With_the_setting_a_services_queues_and_its_error_queue_are_quorum_queues_and_events_take_effect_once()
     {
         var name = UniqueName();
         await using var service = await KitService.StartAsync(infrastructure, name, quorumQueues: true);
 
-        var events = await service.CommitEventsAsync(500, perTransaction: 50);
-        var effects = await service.WaitForEffectsAsync(events, TimeSpan.FromSeconds(60));
+        // One event that always fails: after its retries it goes to the consumer's _error queue, declared then.
+        var poison = new KitEvent(Guid.NewGuid(), -1);
+        KitConsumer.Poison[poison.Id] = true;
+        try
+        {
+            await using (var scope = service.Services.CreateAsyncScope())
+            {
+                var db = scope.ServiceProvider.GetRequiredService<KitDb>();
+                db.Publish(poison);
+                await db.SaveChangesAsync();
+            }
+            var events = await service.CommitEventsAsync(500, perTransaction: 50);
+            var effects = await service.WaitForEffectsAsync(events, TimeSpan.FromSeconds(60));
 
-        Assert.Equal(500, effects.Count);
-        Assert.All(effects.Values, count => Assert.Equal(1, count));
-        var types = await QueueTypesAsync(name);
-        output.WriteLine(string.Join(", ", types.Select(q => $"{q.Key}: {q.Value}")));
-        Assert.NotEmpty(types);
-        Assert.All(types, q => Assert.True(q.Value == "quorum", $"{q.Key} is {q.Value}"));
+            Assert.Equal(500, effects.Count);
+            Assert.All(effects.Values, count => Assert.Equal(1, count));
+            var types = await Eventually.Until(_ => QueueTypesAsync(name), t => t.Keys.Any(q => q.EndsWith("_error", StringComparison.Ordinal)),
+                "the consumer's _error queue", TimeSpan.FromSeconds(60));
+            output.WriteLine(string.Join(", ", types.Select(q => $"{q.Key}: {q.Value}")));
+            Assert.All(types, q => Assert.True(q.Value == "quorum", $"{q.Key} is {q.Value}"));
+        }
+        finally
+        {
+            KitConsumer.Poison.TryRemove(poison.Id, out _);
+        }
     }
 
     [Fact]
