@@ -31,6 +31,8 @@ public static partial class ClusterManifests
     public const string HealthPath = "/health";
     public const string AlivePath = "/alive";
     private const string DemoLoader = "demo-city";
+    /// <summary>The platform's public https address (the ingress): the issuer of its tokens.</summary>
+    private const string PublicUrl = "public-url";
 
     public sealed record Written(IReadOnlyList<string> Files);
 
@@ -126,6 +128,8 @@ public static partial class ClusterManifests
             ReadinessProbe = name == DemoLoader ? null : Probe(HealthPath),
             LivenessProbe = name == DemoLoader ? null : Probe(AlivePath, failureThreshold: 6),
             Resources = Resources(CitySize.Small),
+            // A writable /tmp for the read-only root file system (.NET writes there); the pod gives it an emptyDir.
+            VolumeMounts = [new V1VolumeMount { MountPath = "/tmp", Name = "tmp" }],
             SecurityContext = new V1SecurityContext
             {
                 RunAsNonRoot = true, AllowPrivilegeEscalation = false, ReadOnlyRootFilesystem = true,
@@ -150,9 +154,16 @@ public static partial class ClusterManifests
         if (reference.Groups["property"].Value.StartsWith("bindings.", StringComparison.Ordinal))
         {
             // Another project: its Service's address inside the cluster. The gateway's public address is an input.
-            return resource == "gateway" && reference.Groups["property"].Value.EndsWith(".url", StringComparison.Ordinal)
-                ? $"$({InputVariable("public-url")})".Also(() => inputs.Add("public-url"))
-                : reference.Groups["property"].Value.EndsWith(".url", StringComparison.Ordinal) ? $"http://{resource}" : resource;
+            if (!reference.Groups["property"].Value.EndsWith(".url", StringComparison.Ordinal))
+            {
+                return resource;
+            }
+            if (resource != "gateway")
+            {
+                return $"http://{resource}";
+            }
+            inputs.Add(PublicUrl);
+            return $"$({InputVariable(PublicUrl)})";
         }
         throw new InvalidOperationException($"Unsupported reference {reference.Value}.");
     }
@@ -199,7 +210,7 @@ public static partial class ClusterManifests
                 },
             },
         },
-    }.WithTmp();
+    };
 
     private static V1Job LoaderJob(V1Container container) => new V1Job
     {
@@ -219,7 +230,7 @@ public static partial class ClusterManifests
                 },
             },
         },
-    }.WithTmp();
+    };
 
     private static V1Service Service(string name) => new()
     {
@@ -313,7 +324,7 @@ public static partial class ClusterManifests
             + string.Concat(secretKeys.Select(k => $"{k}=\n")));
         File.WriteAllText(Path.Combine(directory, "parameters.env.example"),
             "# One line per setting: KEY=value. Copy to parameters.env and fill in.\n"
-            + $"public-url=https://platform.example.city\n" + string.Concat(settingKeys.Select(k => $"{k}=\n")));
+            + $"{PublicUrl}=https://platform.example.city\n" + string.Concat(settingKeys.Select(k => $"{k}=\n")));
         string[] files = ["kustomization.yaml", "secrets.env.example", "parameters.env.example"];
         return files.Select(f => Path.Combine("overlays", size.Name, f));
     }
@@ -336,22 +347,4 @@ public static partial class ClusterManifests
     [GeneratedRegex(@"\{(?<resource>[a-z0-9-]+)\.(?<property>[A-Za-z0-9.]+)\}")]
     private static partial Regex References();
 
-    private static T Also<T>(this T value, Action action)
-    {
-        action();
-        return value;
-    }
-
-    /// <summary>A writable /tmp for a read-only root file system (.NET writes there).</summary>
-    private static T WithTmp<T>(this T workload) where T : class
-    {
-        var spec = workload switch
-        {
-            V1Deployment d => d.Spec.Template.Spec,
-            V1Job j => j.Spec.Template.Spec,
-            _ => throw new ArgumentException("A Deployment or a Job.", nameof(workload)),
-        };
-        spec.Containers[0].VolumeMounts = [new V1VolumeMount { MountPath = "/tmp", Name = "tmp" }];
-        return workload;
-    }
 }

@@ -217,10 +217,7 @@ public sealed class ServiceCpu(Dictionary<int, (string Name, double Seconds)> pr
                 {
                     continue;
                 }
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                var ticks = double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
-                result[pid] = (name, ticks / 100.0); // USER_HZ
+                result[pid] = (name, ServiceProcess.CpuTicksOf(pid) / 100.0); // USER_HZ
             }
             catch (IOException)
             {

@@ -139,9 +139,12 @@ public sealed class ServiceProcess : IDisposable
     }
 
     /// <summary>User plus system CPU of the process so far, in clock ticks (fields 14 and 15 of /proc/pid/stat).</summary>
-    public double CpuTicks()
+    public double CpuTicks() => CpuTicksOf(_process.Id);
+
+    /// <summary>User plus system CPU of any process so far, in clock ticks (USER_HZ, 100 a second on Linux).</summary>
+    public static double CpuTicksOf(int pid)
     {
-        var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
         return double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture);
     }

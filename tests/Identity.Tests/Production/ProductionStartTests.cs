@@ -58,8 +58,7 @@ public sealed class ProductionStartTests(LocalInfrastructure infrastructure) : I
     [Fact]
     public async Task A_worker_signs_in_in_Production_with_the_code_the_SMS_gateway_was_given()
     {
-        using var identity = ServiceProcess.Start("identity", ServiceProcess.Built("src/Services/Identity", "Platform.Identity.dll"), ReservedPorts.Next(), ProductionSettings());
-        await identity.WaitUntilAsync("/health");
+        using var identity = await StartHealthyAsync();
         using var client = new HttpClient { BaseAddress = identity.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         AsFromTheProxy(client);
 
@@ -84,6 +83,24 @@ public sealed class ProductionStartTests(LocalInfrastructure infrastructure) : I
         Assert.DoesNotContain(Phone, identity.Output, StringComparison.Ordinal);
     }
 
+    private static string Identity => ServiceProcess.Built("src/Services/Identity", "Platform.Identity.dll");
+
+    /// <summary>Identity in Production with the SMS gateway, once it reports healthy.</summary>
+    private async Task<ServiceProcess> StartHealthyAsync()
+    {
+        var identity = ServiceProcess.Start("identity", Identity, ReservedPorts.Next(), ProductionSettings());
+        try
+        {
+            await identity.WaitUntilAsync("/health");
+            return identity;
+        }
+        catch
+        {
+            identity.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>What a TLS-terminating ingress adds: the client's address and the scheme it used.</summary>
     private static void AsFromTheProxy(HttpClient client)
     {
@@ -94,8 +111,7 @@ public sealed class ProductionStartTests(LocalInfrastructure infrastructure) : I
     [Fact]
     public async Task In_Production_a_token_request_that_did_not_arrive_over_TLS_is_refused()
     {
-        using var identity = ServiceProcess.Start("identity", ServiceProcess.Built("src/Services/Identity", "Platform.Identity.dll"), ReservedPorts.Next(), ProductionSettings());
-        await identity.WaitUntilAsync("/health");
+        using var identity = await StartHealthyAsync();
         using var client = new HttpClient { BaseAddress = identity.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         // No X-Forwarded-Proto from the proxy: the request reached identity over plain HTTP.
         using var token = await client.PostAsync(new Uri("/connect/token", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
@@ -110,8 +126,7 @@ public sealed class ProductionStartTests(LocalInfrastructure infrastructure) : I
     [Fact]
     public async Task A_text_the_SMS_gateway_refuses_is_a_503_problem_and_the_worker_can_ask_again()
     {
-        using var identity = ServiceProcess.Start("identity", ServiceProcess.Built("src/Services/Identity", "Platform.Identity.dll"), ReservedPorts.Next(), ProductionSettings());
-        await identity.WaitUntilAsync("/health");
+        using var identity = await StartHealthyAsync();
         using var client = new HttpClient { BaseAddress = identity.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
         AsFromTheProxy(client);
         _smsStatus = StatusCodes.Status400BadRequest;
@@ -129,8 +144,7 @@ public sealed class ProductionStartTests(LocalInfrastructure infrastructure) : I
     [Fact]
     public async Task Production_without_an_SMS_gateway_refuses_to_start_and_names_the_settings()
     {
-        using var identity = ServiceProcess.Start("identity", ServiceProcess.Built("src/Services/Identity", "Platform.Identity.dll"), ReservedPorts.Next(),
-            ProductionSettings(withSmsGateway: false));
+        using var identity = ServiceProcess.Start("identity", Identity, ReservedPorts.Next(), ProductionSettings(withSmsGateway: false));
 
         var refused = await Assert.ThrowsAsync<TimeoutException>(() => identity.WaitUntilAsync("/alive"));
         Assert.Contains("exited", refused.Message, StringComparison.Ordinal);

@@ -21,7 +21,6 @@ public sealed record QuantityRequest(int? Quantity);
 
 public static class SuppliesApi
 {
-    private const int Attempts = 5;
 
     public static RouteGroupBuilder MapSuppliesApi(this IEndpointRouteBuilder app)
     {
@@ -77,8 +76,7 @@ public static class SuppliesApi
 
     /// <summary>
     /// Loads the item under a lock on it, applies the change and saves it with the low-stock event if it crossed: two
-    /// keepers handing out the last masks cannot both succeed or both publish. The row's version still guards against a
-    /// writer that does not take the lock (retried).
+    /// keepers handing out the last masks cannot both succeed or both publish.
     /// </summary>
     private static async Task<Results<Ok<SupplyResponse>, ValidationProblem, NotFound, ForbidHttpResult, ProblemHttpResult>> ChangeAsync(
         Guid id, string itemText, ClaimsPrincipal user, StationsDb db, TimeProvider clock, string field, int? value, int min, int max, bool createIfMissing,
@@ -110,45 +108,34 @@ public static class SuppliesApi
         {
             return StationsApi.ClosedConflict(station);
         }
-        for (var attempt = 1; ; attempt++)
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
+        // Changes of one item take turns (until commit), so no two read the same stock: eight keepers handing out the
+        // last umbrellas at once used to fail each other on the row version, and one could lose every retry.
+        var lockKey = $"station-supply:{id}:{item}";
+        await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({lockKey}, 0))", ct);
+        var now = clock.GetUtcNow();
+        var supply = await db.Supplies.FirstOrDefaultAsync(s => s.StationId == id && s.Item == item, ct);
+        if (supply is null)
         {
-            db.ChangeTracker.Clear();
-            await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
-            // Changes of one item take turns (until commit): eight keepers handing out the last umbrellas at once
-            // used to fail each other on the row version, and one could lose every retry.
-            var lockKey = $"station-supply:{id}:{item}";
-            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock(hashtextextended({lockKey}, 0))", ct);
-            var now = clock.GetUtcNow();
-            var supply = await db.Supplies.FirstOrDefaultAsync(s => s.StationId == id && s.Item == item, ct);
-            if (supply is null)
+            if (!createIfMissing)
             {
-                if (!createIfMissing)
-                {
-                    return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "None in stock.", detail: $"Station {id} keeps no {KebabEnum.Name(item)}.");
-                }
-                supply = StationSupply.Track(id, item, now);
-                db.Supplies.Add(supply);
+                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "None in stock.", detail: $"Station {id} keeps no {KebabEnum.Name(item)}.");
             }
-            var (done, crossed) = change(supply, value!.Value, now);
-            if (!done)
-            {
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not enough in stock.",
-                    detail: $"Only {supply.Quantity} {KebabEnum.Name(item)} left; the stock holds at most {StationSupply.MaxQuantity}.");
-            }
-            if (crossed)
-            {
-                db.Publish(supply.ToRunningLow(station.District, now), clock);
-            }
-            try
-            {
-                await db.SaveChangesAsync(ct);
-                await transaction.CommitAsync(ct);
-                return TypedResults.Ok(SupplyResponse.From(supply));
-            }
-            catch (DbUpdateException ex) when (attempt < Attempts && (ex is DbUpdateConcurrencyException || ex.IsUniqueViolation()))
-            {
-                // Someone else changed (or started tracking) this item meanwhile: read it again and re-apply.
-            }
+            supply = StationSupply.Track(id, item, now);
+            db.Supplies.Add(supply);
         }
+        var (done, crossed) = change(supply, value!.Value, now);
+        if (!done)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not enough in stock.",
+                detail: $"Only {supply.Quantity} {KebabEnum.Name(item)} left; the stock holds at most {StationSupply.MaxQuantity}.");
+        }
+        if (crossed)
+        {
+            db.Publish(supply.ToRunningLow(station.District, now), clock);
+        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(SupplyResponse.From(supply));
     }
 }
