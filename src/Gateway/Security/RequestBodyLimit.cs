@@ -11,17 +11,49 @@ namespace Platform.Gateway.Security;
 /// </summary>
 public static class RequestBodyLimit
 {
+    /// <summary>How much of a refused body the gateway still reads and drops so that its answer arrives (see below).</summary>
+    public const int DiscardedBodyFactor = 4;
+    public static readonly TimeSpan DiscardTime = TimeSpan.FromSeconds(5);
+
     public static IApplicationBuilder UseRequestBodyLimit(this IApplicationBuilder app) =>
         app.Use(async (context, next) =>
         {
-            var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>()?.MaxRequestBodySize;
-            if (limit is { } max && context.Request.ContentLength is { } length && length > max)
+            var size = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
+            if (size?.MaxRequestBodySize is { } max && context.Request.ContentLength is { } length && length > max)
             {
                 await WriteTooLargeAsync(context, max);
+                await DiscardBodyAsync(context, size, length, max);
                 return;
             }
             await next(context);
         });
+
+    /// <summary>
+    /// A client reads the answer only once it has sent its body. Closing the connection while that body is still
+    /// arriving makes the kernel answer the next bytes with a reset, which destroys the 413 before the client reads
+    /// it: the app then sees a broken pipe instead of a problem. So, like a web server's lingering close, a body up to
+    /// a few times the limit is read and dropped (never forwarded) for a few seconds before the connection closes. A
+    /// client that asked to wait (<c>Expect: 100-continue</c>) never sends the body, and a much larger one is cut off.
+    /// </summary>
+    private static async Task DiscardBodyAsync(HttpContext context, IHttpMaxRequestBodySizeFeature size, long length, long max)
+    {
+        if (length > max * DiscardedBodyFactor || context.Request.Headers.Expect.Count > 0 || size.IsReadOnly)
+        {
+            return;
+        }
+        size.MaxRequestBodySize = length;
+        await context.Response.CompleteAsync();
+        using var discard = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        discard.CancelAfter(DiscardTime);
+        try
+        {
+            await context.Request.Body.CopyToAsync(Stream.Null, discard.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or BadHttpRequestException)
+        {
+            // The client went away or took too long; the connection closes either way.
+        }
+    }
 
     public static async Task WriteTooLargeAsync(HttpContext context, long? max)
     {
