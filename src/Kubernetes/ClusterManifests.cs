@@ -33,6 +33,8 @@ public static partial class ClusterManifests
     private const string DemoLoader = "demo-city";
     /// <summary>The platform's public https address (the ingress): the issuer of its tokens.</summary>
     private const string PublicUrl = "public-url";
+    /// <summary>The label every object of the platform carries.</summary>
+    private const string PartOf = "app.kubernetes.io/part-of: gig-worker-platform";
 
     public sealed record Written(IReadOnlyList<string> Files);
 
@@ -75,7 +77,7 @@ public static partial class ClusterManifests
             files.Add(Path.Combine("base", file));
         }
         File.WriteAllText(Path.Combine(baseDirectory, "kustomization.yaml"),
-            "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nlabels:\n- pairs:\n    app.kubernetes.io/part-of: gig-worker-platform\nresources:\n"
+            $"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nlabels:\n- pairs:\n    {PartOf}\nresources:\n"
             + string.Concat(baseResources.Select(r => $"- {r}\n")));
         files.Add(Path.Combine("base", "kustomization.yaml"));
 
@@ -304,6 +306,10 @@ public static partial class ClusterManifests
             # {size.Name}: {size.MinReplicas} to {size.MaxReplicas} instances of each service.
             resources:
             - ../../base
+            # The generated Secret and ConfigMap belong to the platform like the rest.
+            labels:
+            - pairs:
+                {PartOf}
             # Written by the operator from the .example files beside this one, never committed: the inputs the
             # platform needs (docs/kubernetes.md).
             secretGenerator:

