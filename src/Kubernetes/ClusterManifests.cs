@@ -9,10 +9,49 @@ namespace Platform.Kubernetes;
 public sealed record CitySize(string Name, int MinReplicas, int MaxReplicas, string CpuRequest, string MemoryRequest, string CpuLimit, string MemoryLimit)
 {
     /// <summary>A city like Langfang (the report's figures): two instances of each service for uptime.</summary>
-    public static readonly CitySize Small = new("small-city", 2, 4, "250m", "256Mi", "1", "512Mi");
+    public static readonly CitySize Small = new("small-city", 2, 4, "250m", "256Mi", "1", "512Mi")
+    {
+        Data = new DataServicesSize(BrokerNodes: 3, BrokerCpu: "500m", BrokerMemory: "1Gi", BrokerStorage: "10Gi",
+            DatabaseInstances: 2, DatabaseCpu: "1", DatabaseMemory: "2Gi", DatabaseStorage: "10Gi", PoolSize: 10),
+    };
 
     /// <summary>Ten times that: more instances, each with more room.</summary>
-    public static readonly CitySize Large = new("large-city", 3, 12, "500m", "384Mi", "2", "1Gi");
+    public static readonly CitySize Large = new("large-city", 3, 12, "500m", "384Mi", "2", "1Gi")
+    {
+        Data = new DataServicesSize(BrokerNodes: 3, BrokerCpu: "1", BrokerMemory: "2Gi", BrokerStorage: "20Gi",
+            DatabaseInstances: 3, DatabaseCpu: "4", DatabaseMemory: "8Gi", DatabaseStorage: "50Gi", PoolSize: 8),
+    };
+
+    public required DataServicesSize Data { get; init; }
+
+    /// <summary>
+    /// PostgreSQL's <c>max_connections</c> for this size: every database's service at its most instances, each with a
+    /// full pool, and room for the operator, replication and a person with psql.
+    /// </summary>
+    public int MaxConnections(int databases) => databases * MaxReplicas * Data.PoolSize + 20;
+}
+
+/// <summary>
+/// The operators' RabbitMQ and PostgreSQL for a city size. Three broker nodes so quorum queues survive the loss of one;
+/// PostgreSQL as a primary with streaming standbys; <see cref="PoolSize"/> connections at most per service instance
+/// (Npgsql's <c>Maximum Pool Size</c>). Measured at ten times Langfang: 848 MB in PostgreSQL, 15 MB in RabbitMQ
+/// (docs/scale.md); the storage leaves room for years of cases and reports.
+/// </summary>
+public sealed record DataServicesSize(int BrokerNodes, string BrokerCpu, string BrokerMemory, string BrokerStorage,
+    int DatabaseInstances, string DatabaseCpu, string DatabaseMemory, string DatabaseStorage, int PoolSize);
+
+/// <summary>Where the platform's PostgreSQL and RabbitMQ come from in a cluster.</summary>
+public enum DataServices
+{
+    /// <summary>
+    /// Run by the standard operators in the same namespace: a <c>RabbitmqCluster</c> (RabbitMQ Cluster Operator) and a
+    /// CloudNativePG <c>Cluster</c> with one <c>Database</c> per service; the connection strings are put together from
+    /// the Secrets those operators write.
+    /// </summary>
+    Operators,
+
+    /// <summary>Servers run elsewhere (managed services): the operator writes every connection string into secrets.env.</summary>
+    External,
 }
 
 /// <summary>
@@ -36,9 +75,23 @@ public static partial class ClusterManifests
     /// <summary>The label every object of the platform carries.</summary>
     private const string PartOf = "app.kubernetes.io/part-of: gig-worker-platform";
 
+    /// <summary>The broker's connection string in the model, and the operators' <c>RabbitmqCluster</c>.</summary>
+    public const string BrokerName = "rabbitmq";
+    /// <summary>The CloudNativePG <c>Cluster</c> holding every service's database.</summary>
+    public const string DatabaseClusterName = "postgres";
+    /// <summary>The Secret the RabbitMQ Cluster Operator writes for its default user (username, password, host, port).</summary>
+    public const string BrokerUserSecret = BrokerName + "-default-user";
+    /// <summary>The Secret CloudNativePG writes for the cluster's application owner (username, password, host, port).</summary>
+    public const string DatabaseUserSecret = DatabaseClusterName + "-app";
+    /// <summary>The role that owns every service's database in the operators' PostgreSQL.</summary>
+    public const string DatabaseOwner = "platform";
+    /// <summary>The connections one service instance may hold (Npgsql's Maximum Pool Size), set per city size.</summary>
+    public const string PoolSizeInput = "database-pool-size";
+    private const string DataServicesFile = "data-services.yaml";
+
     public sealed record Written(IReadOnlyList<string> Files);
 
-    public static Written Write(string manifestJson, string outputDirectory, IReadOnlyList<CitySize>? sizes = null)
+    public static Written Write(string manifestJson, string outputDirectory, DataServices dataServices = DataServices.Operators, IReadOnlyList<CitySize>? sizes = null)
     {
         sizes ??= [CitySize.Small, CitySize.Large];
         using var manifest = JsonDocument.Parse(manifestJson);
@@ -46,6 +99,10 @@ public static partial class ClusterManifests
         var parameters = resources.Where(r => r.Value.GetProperty("type").GetString() == "parameter.v0")
             .ToDictionary(r => r.Key, r => r.Value.GetProperty("inputs").GetProperty("value").TryGetProperty("secret", out var s) && s.GetBoolean());
         var projects = resources.Where(r => r.Value.GetProperty("type").GetString() == "project.v0").ToList();
+        // The broker's and the databases' connection strings: inputs, or put together from the operators' Secrets.
+        var connections = resources.Where(r => r.Value.TryGetProperty("connectionString", out _)).Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
+        var databases = connections.Where(c => c != BrokerName).Order(StringComparer.Ordinal).Select(DatabaseName).ToList();
+        var composed = dataServices == DataServices.Operators ? connections : [];
         var unsupported = resources.Where(r => r.Value.GetProperty("type").GetString() is not ("project.v0" or "parameter.v0")).Select(r => r.Key).ToList();
         if (unsupported.Count > 0)
         {
@@ -59,7 +116,7 @@ public static partial class ClusterManifests
         foreach (var (name, project) in projects)
         {
             var objects = new List<object> { SettingsMap(name, project) };
-            var container = Container(name, project, parameters);
+            var container = Container(name, project, parameters, composed);
             if (name == DemoLoader)
             {
                 objects.Add(LoaderJob(container));
@@ -76,16 +133,23 @@ public static partial class ClusterManifests
             baseResources.Add(file);
             files.Add(Path.Combine("base", file));
         }
+        if (dataServices == DataServices.Operators)
+        {
+            File.WriteAllText(Path.Combine(baseDirectory, DataServicesFile), DataServicesObjects(databases, CitySize.Small));
+            baseResources.Add(DataServicesFile);
+            files.Add(Path.Combine("base", DataServicesFile));
+        }
         File.WriteAllText(Path.Combine(baseDirectory, "kustomization.yaml"),
             $"apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nlabels:\n- pairs:\n    {PartOf}\nresources:\n"
             + string.Concat(baseResources.Select(r => $"- {r}\n")));
         files.Add(Path.Combine("base", "kustomization.yaml"));
 
-        var secretKeys = parameters.Where(p => p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
+        var secretKeys = parameters.Where(p => p.Value && !composed.Contains(p.Key)).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
         var settingKeys = parameters.Where(p => !p.Value).Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
         foreach (var size in sizes)
         {
-            files.AddRange(Overlay(outputDirectory, size, projects.Select(p => p.Key).Where(n => n != DemoLoader).ToList(), secretKeys, settingKeys));
+            files.AddRange(Overlay(outputDirectory, size, projects.Select(p => p.Key).Where(n => n != DemoLoader).ToList(), secretKeys, settingKeys,
+                dataServices == DataServices.Operators ? databases : null));
         }
         return new Written(files);
     }
@@ -104,12 +168,18 @@ public static partial class ClusterManifests
         };
     }
 
-    private static V1Container Container(string name, JsonElement project, Dictionary<string, bool> parameters)
+    private static V1Container Container(string name, JsonElement project, Dictionary<string, bool> parameters, HashSet<string> composed)
     {
         var env = new List<V1EnvVar>();
         var inputs = new SortedSet<string>(StringComparer.Ordinal);
+        var operatorValues = new SortedDictionary<string, V1EnvVarSource>(StringComparer.Ordinal);
         foreach (var (key, value) in Environment(project).Where(e => References().IsMatch(e.Value)))
         {
+            if (References().Match(value) is { Success: true } connection && connection.Length == value.Length && composed.Contains(connection.Groups["resource"].Value))
+            {
+                env.Add(new V1EnvVar { Name = key, Value = ComposedConnectionString(connection.Groups["resource"].Value, operatorValues, inputs) });
+                continue;
+            }
             if (References().Match(value) is { Success: true } whole && whole.Length == value.Length && parameters.ContainsKey(whole.Groups["resource"].Value))
             {
                 // The whole value is one input: straight from its Secret or ConfigMap.
@@ -119,7 +189,8 @@ public static partial class ClusterManifests
             // Inputs inside a longer value come in as variables of their own first; Kubernetes expands $(NAME).
             env.Add(new V1EnvVar { Name = key, Value = References().Replace(value, m => Resolve(m, parameters, inputs)) });
         }
-        var inputVariables = inputs.Select(input => new V1EnvVar { Name = InputVariable(input), ValueFrom = InputSource(input, parameters) });
+        var inputVariables = inputs.Select(input => new V1EnvVar { Name = InputVariable(input), ValueFrom = InputSource(input, parameters) })
+            .Concat(operatorValues.Select(v => new V1EnvVar { Name = v.Key, ValueFrom = v.Value }));
         return new V1Container
         {
             Name = name,
@@ -169,6 +240,35 @@ public static partial class ClusterManifests
         }
         throw new InvalidOperationException($"Unsupported reference {reference.Value}.");
     }
+
+    /// <summary>
+    /// A connection string put together from what the operators write into their Secrets (the password, the user and
+    /// the address are theirs; they are letters, digits and URL-safe base64, so they need no quoting) and the size's
+    /// pool. Kubernetes expands the <c>$(NAME)</c> references from the variables declared before it.
+    /// </summary>
+    private static string ComposedConnectionString(string resource, SortedDictionary<string, V1EnvVarSource> values, SortedSet<string> inputs)
+    {
+        string From(string secret, string prefix, string key)
+        {
+            var variable = $"PLATFORM_{prefix}_{key.ToUpperInvariant()}";
+            values[variable] = new V1EnvVarSource { SecretKeyRef = new V1SecretKeySelector { Name = secret, Key = key } };
+            return $"$({variable})";
+        }
+        if (resource == BrokerName)
+        {
+            return $"amqp://{From(BrokerUserSecret, "RABBITMQ", "username")}:{From(BrokerUserSecret, "RABBITMQ", "password")}@" +
+                   $"{From(BrokerUserSecret, "RABBITMQ", "host")}:{From(BrokerUserSecret, "RABBITMQ", "port")}";
+        }
+        inputs.Add(PoolSizeInput);
+        return $"Host={From(DatabaseUserSecret, "POSTGRES", "host")};Port={From(DatabaseUserSecret, "POSTGRES", "port")};Database={DatabaseName(resource)};" +
+               $"Username={From(DatabaseUserSecret, "POSTGRES", "username")};Password={From(DatabaseUserSecret, "POSTGRES", "password")};" +
+               $"Maximum Pool Size=$({InputVariable(PoolSizeInput)})";
+    }
+
+    /// <summary>A service's database in the operators' PostgreSQL: the model's <c>identity-db</c> is the database <c>identity</c>.</summary>
+    private static string DatabaseName(string connection) => connection.EndsWith("-db", StringComparison.Ordinal)
+        ? connection[..^3]
+        : throw new InvalidOperationException($"Connection string {connection} is neither the broker nor a service's database (<service>-db).");
 
     private static V1EnvVarSource InputSource(string input, Dictionary<string, bool> parameters) =>
         parameters.GetValueOrDefault(input)
@@ -272,14 +372,117 @@ public static partial class ClusterManifests
         Spec = new V1PodDisruptionBudgetSpec { MinAvailable = 1, Selector = new V1LabelSelector { MatchLabels = Labels(name) } },
     };
 
+    // ---- the operators' RabbitMQ and PostgreSQL ----------------------------------------------------------------------
+
+    /// <summary>
+    /// The broker and the database server as the standard operators' resources (their CRDs and controllers installed
+    /// in the cluster beforehand, docs/kubernetes.md): a <c>RabbitmqCluster</c>, a CloudNativePG <c>Cluster</c> owned by
+    /// <see cref="DatabaseOwner"/>, and one CloudNativePG <c>Database</c> per service, so each service finds its
+    /// database made and owned (it creates none itself there).
+    /// </summary>
+    private static string DataServicesObjects(List<string> databases, CitySize size) =>
+        $"""
+        apiVersion: rabbitmq.com/v1beta1
+        kind: RabbitmqCluster
+        metadata:
+          name: {BrokerName}
+        spec:
+          replicas: {size.Data.BrokerNodes}
+          resources:
+            requests:
+              cpu: {size.Data.BrokerCpu}
+              memory: {size.Data.BrokerMemory}
+            limits:
+              cpu: {size.Data.BrokerCpu}
+              memory: {size.Data.BrokerMemory}
+          persistence:
+            storage: {size.Data.BrokerStorage}
+        ---
+        apiVersion: postgresql.cnpg.io/v1
+        kind: Cluster
+        metadata:
+          name: {DatabaseClusterName}
+        spec:
+          instances: {size.Data.DatabaseInstances}
+          resources:
+            requests:
+              cpu: "{size.Data.DatabaseCpu}"
+              memory: {size.Data.DatabaseMemory}
+            limits:
+              cpu: "{size.Data.DatabaseCpu}"
+              memory: {size.Data.DatabaseMemory}
+          storage:
+            size: {size.Data.DatabaseStorage}
+          bootstrap:
+            initdb:
+              database: {DatabaseOwner}
+              owner: {DatabaseOwner}
+          postgresql:
+            parameters:
+              max_connections: "{size.MaxConnections(databases.Count)}"
+
+        """ + string.Concat(databases.Select(database => $"""
+        ---
+        apiVersion: postgresql.cnpg.io/v1
+        kind: Database
+        metadata:
+          name: {database}-db
+        spec:
+          name: {database}
+          owner: {DatabaseOwner}
+          cluster:
+            name: {DatabaseClusterName}
+
+        """));
+
+    /// <summary>Requests and limits as a JSON patch value.</summary>
+    private static string ResourcesJson(string cpuRequest, string memoryRequest, string cpuLimit, string memoryLimit) =>
+        $"{{\"requests\": {{\"cpu\": \"{cpuRequest}\", \"memory\": \"{memoryRequest}\"}}, \"limits\": {{\"cpu\": \"{cpuLimit}\", \"memory\": \"{memoryLimit}\"}}}}";
+
+    /// <summary>The overlay's patches that size the operators' resources.</summary>
+    private static string DataServicesPatches(IReadOnlyList<string> databases, CitySize size) => $$"""
+        - target:
+            group: rabbitmq.com
+            kind: RabbitmqCluster
+            name: {{BrokerName}}
+          patch: |-
+            - op: replace
+              path: /spec/replicas
+              value: {{size.Data.BrokerNodes}}
+            - op: replace
+              path: /spec/resources
+              value: {{ResourcesJson(size.Data.BrokerCpu, size.Data.BrokerMemory, size.Data.BrokerCpu, size.Data.BrokerMemory)}}
+            - op: replace
+              path: /spec/persistence/storage
+              value: {{size.Data.BrokerStorage}}
+        - target:
+            group: postgresql.cnpg.io
+            kind: Cluster
+            name: {{DatabaseClusterName}}
+          patch: |-
+            - op: replace
+              path: /spec/instances
+              value: {{size.Data.DatabaseInstances}}
+            - op: replace
+              path: /spec/resources
+              value: {{ResourcesJson(size.Data.DatabaseCpu, size.Data.DatabaseMemory, size.Data.DatabaseCpu, size.Data.DatabaseMemory)}}
+            - op: replace
+              path: /spec/storage/size
+              value: {{size.Data.DatabaseStorage}}
+            - op: replace
+              path: /spec/postgresql/parameters/max_connections
+              value: "{{size.MaxConnections(databases.Count)}}"
+
+        """;
+
     // ---- overlays -------------------------------------------------------------------------------------------------
 
-    private static IEnumerable<string> Overlay(string outputDirectory, CitySize size, IReadOnlyList<string> services, IReadOnlyList<string> secretKeys, IReadOnlyList<string> settingKeys)
+    private static IEnumerable<string> Overlay(string outputDirectory, CitySize size, IReadOnlyList<string> services, IReadOnlyList<string> secretKeys,
+        IReadOnlyList<string> settingKeys, IReadOnlyList<string>? operatorDatabases)
     {
         var directory = Path.Combine(outputDirectory, "overlays", size.Name);
         Directory.CreateDirectory(directory);
-        var resources = $"{{\"requests\": {{\"cpu\": \"{size.CpuRequest}\", \"memory\": \"{size.MemoryRequest}\"}}, " +
-                        $"\"limits\": {{\"cpu\": \"{size.CpuLimit}\", \"memory\": \"{size.MemoryLimit}\"}}}}";
+        var resources = ResourcesJson(size.CpuRequest, size.MemoryRequest, size.CpuLimit, size.MemoryLimit);
         var patches = string.Concat(services.Select(service => $"""
             - target:
                 kind: HorizontalPodAutoscaler
@@ -299,7 +502,10 @@ public static partial class ClusterManifests
                   path: /spec/template/spec/containers/0/resources
                   value: {resources}
 
-            """));
+            """)) + (operatorDatabases is null ? "" : DataServicesPatches(operatorDatabases, size));
+        // With the operators' PostgreSQL the size sets each instance's pool; with external servers their connection
+        // strings do (docs/kubernetes.md).
+        var poolSize = operatorDatabases is null ? "" : $"\n  literals:\n  - {PoolSizeInput}={size.Data.PoolSize}";
         File.WriteAllText(Path.Combine(directory, "kustomization.yaml"), $"""
             apiVersion: kustomize.config.k8s.io/v1beta1
             kind: Kustomization
@@ -319,7 +525,7 @@ public static partial class ClusterManifests
             configMapGenerator:
             - name: {ParametersName}
               envs:
-              - parameters.env
+              - parameters.env{poolSize}
             # The images the city built and pushed (docs/kubernetes.md, "Images").
             images:
             {string.Concat(services.Append(DemoLoader).Select(s => $"- name: platform-{s}\n  newName: registry.example.city/platform/{s}\n  newTag: latest\n"))}patches:

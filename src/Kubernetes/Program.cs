@@ -1,11 +1,18 @@
 using System.Diagnostics;
 using Platform.Kubernetes;
 
-// dotnet run --project src/Kubernetes [-- --output deploy/kubernetes] [--manifest manifest.json]
+// dotnet run --project src/Kubernetes [-- --output deploy/kubernetes] [--manifest manifest.json] [--data-services operators|external]
 // Publishes the app host's model (unless --manifest names one already written) and writes the kustomize base and
-// the overlays from it. Run from anywhere inside the repository.
+// the overlays from it. Run from anywhere inside the repository. RabbitMQ and PostgreSQL come from the standard
+// operators in the cluster unless --data-services external says the city runs them elsewhere (docs/kubernetes.md).
 var output = Option("--output") ?? "deploy/kubernetes";
 var manifestFile = Option("--manifest");
+if (!Enum.TryParse<DataServices>(Option("--data-services") ?? nameof(DataServices.Operators), ignoreCase: true, out var dataServices)
+    || !Enum.IsDefined(dataServices))
+{
+    Console.Error.WriteLine("--data-services is operators (the RabbitMQ and CloudNativePG operators in the cluster) or external (connection strings in secrets.env).");
+    return 2;
+}
 string manifest;
 if (manifestFile is not null)
 {
@@ -40,8 +47,9 @@ else
     File.Delete(temporary);
 }
 
-var written = ClusterManifests.Write(manifest, output);
-Console.WriteLine($"Wrote {written.Files.Count} files to {Path.GetFullPath(output)}: kubectl kustomize {Path.Combine(output, "overlays", "small-city")} (after writing secrets.env and parameters.env there).");
+var written = ClusterManifests.Write(manifest, output, dataServices);
+Console.WriteLine($"Wrote {written.Files.Count} files to {Path.GetFullPath(output)} (RabbitMQ and PostgreSQL: {dataServices.ToString().ToLowerInvariant()}): " +
+    $"kubectl kustomize {Path.Combine(output, "overlays", "small-city")} (after writing secrets.env and parameters.env there).");
 return 0;
 
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();

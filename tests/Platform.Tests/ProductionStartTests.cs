@@ -11,8 +11,10 @@ namespace Platform.Tests;
 /// <summary>
 /// Every service and the gateway start in the Production environment from their built assemblies, each its own
 /// process, with exactly the settings their Kubernetes manifests give them (written from the app host's published
-/// model, the inputs filled as an operator would): nothing refuses to run outside Development, nothing a service needs
-/// is missing from its manifest, and each reports healthy (its database and broker reached).
+/// model, the inputs filled as an operator would, the RabbitMQ and CloudNativePG operators' Secrets as they write
+/// them): nothing refuses to run outside Development, nothing a service needs is missing from its manifest, the
+/// connection strings the manifests put together reach the servers, and each reports healthy (its database and
+/// broker reached).
 /// </summary>
 public sealed partial class ProductionStartTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -47,10 +49,10 @@ public sealed partial class ProductionStartTests(ITestOutputHelper output) : IAs
     public async Task Every_service_and_the_gateway_start_in_Production_from_their_Kubernetes_manifests()
     {
         var ports = Assemblies.Keys.ToDictionary(s => s, _ => ReservedPorts.Next());
-        // What an operator writes into secrets.env and parameters.env, for this machine's servers.
+        // What an operator writes into secrets.env and parameters.env, and what the overlay adds (the small city's pool).
         var inputs = new Dictionary<string, string>
         {
-            ["rabbitmq"] = _infrastructure.RabbitMqConnectionString,
+            [ClusterManifests.PoolSizeInput] = CitySize.Small.Data.PoolSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["personal-data-key"] = Platform.ServiceDefaults.Security.PersonalDataProtector.NewKey(),
             ["stations-check-in-key"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
             ["operator-password"] = "Production-start-operator-1",
@@ -59,16 +61,26 @@ public sealed partial class ProductionStartTests(ITestOutputHelper output) : IAs
             ["pod-network"] = "127.0.0.0/8",
             ["public-url"] = TestTokens.Issuer.TrimEnd('/'),
         };
-        foreach (var service in Assemblies.Keys.Where(s => s != "gateway"))
+        // What the operators write into their Secrets, for this machine's servers (the databases are the services' names).
+        var broker = new Uri(_infrastructure.RabbitMqConnectionString);
+        var database = new Npgsql.NpgsqlConnectionStringBuilder(_infrastructure.PostgresConnectionString("postgres"));
+        var operatorSecrets = new Dictionary<(string, string), string>
         {
-            inputs[$"{service}-db"] = _infrastructure.PostgresConnectionString($"{service}_{Guid.NewGuid():N}");
-        }
+            [(ClusterManifests.BrokerUserSecret, "username")] = Uri.UnescapeDataString(broker.UserInfo.Split(':')[0]),
+            [(ClusterManifests.BrokerUserSecret, "password")] = Uri.UnescapeDataString(broker.UserInfo.Split(':')[1]),
+            [(ClusterManifests.BrokerUserSecret, "host")] = broker.Host,
+            [(ClusterManifests.BrokerUserSecret, "port")] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [(ClusterManifests.DatabaseUserSecret, "username")] = database.Username!,
+            [(ClusterManifests.DatabaseUserSecret, "password")] = database.Password!,
+            [(ClusterManifests.DatabaseUserSecret, "host")] = database.Host!,
+            [(ClusterManifests.DatabaseUserSecret, "port")] = database.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
         var started = new List<ServiceProcess>();
         try
         {
             foreach (var (service, (folder, assembly)) in Assemblies)
             {
-                var settings = FromManifest(service, inputs, ports);
+                var settings = FromManifest(service, inputs, operatorSecrets, ports);
                 settings["Logging__LogLevel__Default"] = "Warning";
                 started.Add(ServiceProcess.Start(service, ServiceProcess.Built(folder, assembly), ports[service], settings));
             }
@@ -92,19 +104,23 @@ public sealed partial class ProductionStartTests(ITestOutputHelper output) : IAs
 
     /// <summary>
     /// The environment Kubernetes would give the service's container: its settings ConfigMap, then its env in order
-    /// (inputs from the Secret or ConfigMap, <c>$(NAME)</c> expanded), other services' Service addresses pointed at
-    /// this test's ports. The environment is the manifest's: none set means Production.
+    /// (inputs from the Secret or ConfigMap, the operators' values from their Secrets, <c>$(NAME)</c> expanded), other
+    /// services' Service addresses pointed at this test's ports. The environment is the manifest's: none set means
+    /// Production.
     /// </summary>
-    private Dictionary<string, string> FromManifest(string service, Dictionary<string, string> inputs, Dictionary<string, int> ports)
+    private Dictionary<string, string> FromManifest(string service, Dictionary<string, string> inputs, Dictionary<(string, string), string> operatorSecrets, Dictionary<string, int> ports)
     {
         var objects = KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine(_folder, "kubernetes", "base", $"{service}.yaml")));
         var container = objects.OfType<V1Deployment>().Single().Spec.Template.Spec.Containers.Single();
         var environment = new Dictionary<string, string>(objects.OfType<V1ConfigMap>().Single().Data);
         foreach (var variable in container.Env)
         {
-            var value = variable.ValueFrom is { } source
-                ? inputs[source.SecretKeyRef?.Key ?? source.ConfigMapKeyRef.Key]
-                : Expansion().Replace(variable.Value, m => environment[m.Groups[1].Value]);
+            var value = variable.ValueFrom switch
+            {
+                { SecretKeyRef: { } secret } when secret.Name != ClusterManifests.SecretName => operatorSecrets[(secret.Name, secret.Key)],
+                { } source => inputs[source.SecretKeyRef?.Key ?? source.ConfigMapKeyRef.Key],
+                null => Expansion().Replace(variable.Value, m => environment[m.Groups[1].Value]),
+            };
             environment[variable.Name] = ServiceAddress().Replace(value, m => ports.TryGetValue(m.Groups[1].Value, out var port) ? $"http://127.0.0.1:{port}" : m.Value);
         }
         // Every container listens on 8080 in the cluster; here each has a port of its own (ServiceProcess sets it).
