@@ -27,7 +27,7 @@ public sealed class RedriveTests(PlatformFixture platform)
     {
         using var timeout = new CancellationTokenSource(Timeout);
         var connectionString = await platform.App.GetConnectionStringAsync("rabbitmq", timeout.Token);
-        var consumer = new ProbeConsumer();
+        var consumer = new RedriveProbeConsumer();
         var bus = Bus.Factory.CreateUsingRabbitMq(cfg =>
         {
             cfg.Host(new Uri(connectionString!));
@@ -96,20 +96,21 @@ public sealed class RedriveTests(PlatformFixture platform)
             await Task.Delay(100);
         }
     }
+}
 
-    private sealed class ProbeConsumer : IConsumer<RedriveProbe>
+/// <summary>A consumer with a bug until the test fixes it: it fails on every probe until <see cref="Fixed"/>.</summary>
+internal sealed class RedriveProbeConsumer : IConsumer<RedriveProbe>
+{
+    public volatile bool Fixed;
+    public System.Collections.Concurrent.ConcurrentBag<Guid> Consumed { get; } = [];
+
+    public Task Consume(ConsumeContext<RedriveProbe> context)
     {
-        public volatile bool Fixed;
-        public System.Collections.Concurrent.ConcurrentBag<Guid> Consumed { get; } = [];
-
-        public Task Consume(ConsumeContext<RedriveProbe> context)
+        if (!Fixed)
         {
-            if (!Fixed)
-            {
-                throw new InvalidOperationException("The consumer's bug (fixed later in the test).");
-            }
-            Consumed.Add(context.Message.Id);
-            return Task.CompletedTask;
+            throw new InvalidOperationException("The consumer's bug (fixed later in the test).");
         }
+        Consumed.Add(context.Message.Id);
+        return Task.CompletedTask;
     }
 }

@@ -14,7 +14,6 @@ public sealed class LocalInfrastructure : IAsyncLifetime
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private const int StartAttempts = 3;
-    private const string LogVariable = "PLATFORM_TEST_LOG";
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"platform-tests-{Guid.NewGuid():N}"[..30]);
     private readonly string _pgPassword = Secret();
     private readonly string _rabbitPassword = Secret();
@@ -41,12 +40,17 @@ public sealed class LocalInfrastructure : IAsyncLifetime
     public string PostgresConnectionString(string database) =>
         $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Password={_pgPassword};Database={database};Timeout=10;Command Timeout=30";
 
+    /// <summary>PostgreSQL only, for tests that bring their own broker (a <see cref="LocalRabbitMqCluster"/>).</summary>
+    public static LocalInfrastructure WithoutBroker() => new() { WithBroker = false };
+
+    private bool WithBroker { get; init; } = true;
+
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_root);
         // The postgres user must reach the data folder when tests run as root.
         File.SetUnixFileMode(_root, (UnixFileMode)0b111_101_101);
-        await Task.WhenAll(StartPostgresOnAReservedPortAsync(), StartRabbitMqOnReservedPortsAsync());
+        await Task.WhenAll(StartPostgresOnAReservedPortAsync(), WithBroker ? StartRabbitMqOnReservedPortsAsync() : Task.CompletedTask);
     }
 
     public async Task DisposeAsync()
@@ -125,16 +129,10 @@ public sealed class LocalInfrastructure : IAsyncLifetime
         }
         catch (ServerExitedException) when (attempt < StartAttempts)
         {
-            // The exited process's output is all logged once its streams end.
-            await process.WaitForExitAsync();
-            var log = (string)process.StartInfo.Environment[LogVariable]!;
-            var said = File.Exists(log) ? await File.ReadAllTextAsync(log) : "";
-            if (!said.Contains("already in use", StringComparison.OrdinalIgnoreCase) && !said.Contains("eaddrinuse", StringComparison.OrdinalIgnoreCase)
-                && !said.Contains("seems to be in use", StringComparison.OrdinalIgnoreCase))
+            if (!await InfrastructureScript.ExitedForATakenAddressAsync(process, attempt))
             {
                 throw;
             }
-            File.Move(log, $"{log}.attempt{attempt}", overwrite: true);
             return false;
         }
     }
@@ -156,41 +154,8 @@ public sealed class LocalInfrastructure : IAsyncLifetime
         ["PLATFORM_RABBITMQ_PASSWORD"] = _rabbitPassword,
     });
 
-    private Process Start(string script, Dictionary<string, string> environment)
-    {
-        var log = Path.Combine(_root, Path.ChangeExtension(script, ".log"));
-        var info = new ProcessStartInfo("/bin/bash", [Path.Combine(AppContext.BaseDirectory, "Infrastructure", script)])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _root,
-        };
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-        // Where this process's output goes, kept with the process (the scripts ignore it).
-        info.Environment[LogVariable] = log;
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {script}.");
-        process.OutputDataReceived += (_, e) => AppendLog(log, e.Data);
-        process.ErrorDataReceived += (_, e) => AppendLog(log, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void AppendLog(string path, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-        lock (path)
-        {
-            try { File.AppendAllText(path, line + Environment.NewLine); } catch (IOException) { } catch (UnauthorizedAccessException) { }
-        }
-    }
+    private Process Start(string script, Dictionary<string, string> environment) =>
+        InfrastructureScript.Start(script, _root, Path.Combine(_root, Path.ChangeExtension(script, ".log")), environment);
 
     private async Task WaitForPostgresAsync()
     {
@@ -210,63 +175,12 @@ public sealed class LocalInfrastructure : IAsyncLifetime
         });
     }
 
-    private async Task WaitUntilAsync(string name, Process? process, Func<CancellationToken, Task> probe)
-    {
-        using var deadline = new CancellationTokenSource(StartTimeout);
-        while (true)
-        {
-            if (process is null || process.HasExited)
-            {
-                throw new ServerExitedException($"{name} exited during start; see the logs in {_root}.");
-            }
-            try
-            {
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
-                attempt.CancelAfter(TimeSpan.FromSeconds(3));
-                await probe(attempt.Token);
-                return;
-            }
-            catch (Exception) when (!deadline.IsCancellationRequested)
-            {
-                await Task.Delay(200, deadline.Token);
-            }
-            catch (Exception ex)
-            {
-                throw new TimeoutException($"{name} did not accept connections within {StartTimeout.TotalSeconds} s; see {_root}.", ex);
-            }
-        }
-    }
+    private Task WaitUntilAsync(string name, Process? process, Func<CancellationToken, Task> probe) =>
+        InfrastructureScript.WaitUntilAcceptingAsync(name, process, probe, StartTimeout, _root);
 
-    private static async Task StopAsync(Process? process)
-    {
-        if (process is null || process.HasExited)
-        {
-            return;
-        }
-        // SIGTERM first: both servers shut down cleanly (and keep their data) on it.
-        _ = Posix.Kill(process.Id, Posix.SigTerm);
-        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        try
-        {
-            await process.WaitForExitAsync(wait.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-        }
-        process.Dispose();
-    }
+    private static Task StopAsync(Process? process) => InfrastructureScript.StopAsync(process);
 
     private static string Secret() => Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
-
-    private static class Posix
-    {
-        public const int SigTerm = 15;
-
-        [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-        public static extern int Kill(int pid, int signal);
-    }
 }
 
 /// <summary>A server the tests started ended before it accepted connections.</summary>

@@ -2,6 +2,8 @@
 # Runs the Debian-installed RabbitMQ as a local executable resource of the app host, with its management UI.
 # In: RABBITMQ_NODE_PORT, RABBITMQ_DIST_PORT, RABBITMQ_MANAGEMENT_PORT, PLATFORM_RABBITMQ_DATA,
 #     PLATFORM_RABBITMQ_NODENAME, PLATFORM_RABBITMQ_PASSWORD (user "platform", set when the node is first created).
+# Optional, for a node of a cluster on one machine: PLATFORM_RABBITMQ_COOKIE (the Erlang cookie all its nodes share)
+# and PLATFORM_RABBITMQ_PEERS (running nodes to join at the first start, comma-separated node names).
 set -euo pipefail
 : "${RABBITMQ_NODE_PORT:?}" "${RABBITMQ_DIST_PORT:?}" "${RABBITMQ_MANAGEMENT_PORT:?}"
 : "${PLATFORM_RABBITMQ_DATA:?}" "${PLATFORM_RABBITMQ_NODENAME:?}" "${PLATFORM_RABBITMQ_PASSWORD:?}"
@@ -23,6 +25,18 @@ default_permissions.write = .*
 loopback_users = none
 CONF
 echo '[rabbitmq_management].' > "$base/enabled_plugins"
+if [ -n "${PLATFORM_RABBITMQ_PEERS:-}" ]; then
+  echo "cluster_formation.peer_discovery_backend = classic_config" >> "$base/rabbitmq.conf"
+  i=1
+  for peer in ${PLATFORM_RABBITMQ_PEERS//,/ }; do
+    echo "cluster_formation.classic_config.nodes.$i = $peer" >> "$base/rabbitmq.conf"
+    i=$((i + 1))
+  done
+fi
+if [ -n "${PLATFORM_RABBITMQ_COOKIE:-}" ]; then
+  printf '%s' "$PLATFORM_RABBITMQ_COOKIE" > "$base/.erlang.cookie"
+  chmod 600 "$base/.erlang.cookie"
+fi
 
 export HOME="$base"   # the Erlang cookie lives here; rabbitmqctl needs the same HOME
 export RABBITMQ_NODENAME="$PLATFORM_RABBITMQ_NODENAME"

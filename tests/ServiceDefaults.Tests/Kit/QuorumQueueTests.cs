@@ -8,8 +8,8 @@ namespace Platform.ServiceDefaults.Tests.Kit;
 
 /// <summary>
 /// <c>Platform:Messaging:QuorumQueues</c>: a service's queues are declared as quorum queues (replicated over a RabbitMQ
-/// cluster's nodes), and events still take effect exactly once; without it they stay classic. On one node here; the
-/// same queues on a three-node cluster is the next step.
+/// cluster's nodes), and events still take effect exactly once; without it they stay classic. On one node here; on a
+/// three-node cluster that loses a node: <c>Platform.Tests/RabbitMqClusterTests</c>.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
 public sealed class QuorumQueueTests(LocalInfrastructure infrastructure, Xunit.Abstractions.ITestOutputHelper output)
