@@ -42,7 +42,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddPlatformProblemDetails(builder.Configuration);
         // Stop within seconds: orchestrators (DCP, Kubernetes) kill a process that lingers after SIGTERM.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        builder.Services.ConfigureHttpJsonOptions(o => PlatformJson.Configure(o.SerializerOptions));
+        builder.Services.ConfigureHttpJsonOptions(o => PlatformJson.ConfigureForRequests(o.SerializerOptions));
         builder.Services.AddOpenApi();
         builder.AddPlatformAuthentication();
         return builder;
@@ -88,6 +88,8 @@ public static class ServiceDefaultsExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Before any endpoint: text a database or an event must never hold is refused here for every service.
+        app.UseMiddleware<RequestTextGuard>();
         // Probes and the API description carry no user data and are called without a token.
         app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();
@@ -115,4 +117,19 @@ public static class PlatformJson
         options.NumberHandling = JsonNumberHandling.Strict;
         return options;
     }
+
+    /// <summary>
+    /// The conventions for reading what callers send: as <see cref="Configure"/>, and a NUL, another control character or
+    /// half a surrogate pair in any string is refused (<see cref="Platform.ServiceDefaults.Validation.TextRules"/>). Only at the edge: what the
+    /// platform stored itself (outbox payloads, documents) is read without it, so no earlier row can ever stop a reader.
+    /// </summary>
+    public static JsonSerializerOptions ConfigureForRequests(JsonSerializerOptions options)
+    {
+        Configure(options);
+        options.Converters.Add(new CheckedTextConverter());
+        return options;
+    }
+
+    /// <summary>The options for request bodies (<see cref="ConfigureForRequests"/>), for code that reads one itself.</summary>
+    public static readonly JsonSerializerOptions RequestOptions = ConfigureForRequests(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 }

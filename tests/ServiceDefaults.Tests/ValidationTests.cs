@@ -5,6 +5,53 @@ namespace Platform.ServiceDefaults.Tests;
 
 public class ValidationTests
 {
+    [Theory]
+    [InlineData("\0")]
+    [InlineData("广阳\u0001区")]
+    [InlineData("\u001b[31m")]
+    [InlineData("del\u007f")]
+    [InlineData("c1\u0085")]
+    public void Control_characters_other_than_tab_and_line_breaks_are_refused(string text) =>
+        Assert.Contains("control character", TextRules.Refusal(text));
+
+    // Built in code, not as InlineData: the test runner carries theory data as UTF-8, which turns half a pair into U+FFFD.
+    [Fact]
+    public void Half_a_surrogate_pair_is_refused()
+    {
+        foreach (var text in new[] { "\ud800", "a\udc00b", "\ud800\ud800\udc00", "end\ud83d" })
+        {
+            Assert.Contains("surrogate", TextRules.Refusal(text));
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("银河北路社区")]
+    [InlineData("line one\r\nline two\tend")]
+    [InlineData("\ud840\udc00 and 😀")]
+    public void Ordinary_text_is_accepted(string text) => Assert.Null(TextRules.Refusal(text));
+
+    [Theory]
+    [InlineData("""{"district":"广阳\u0000区"}""", "district", "control character U+0000")]
+    [InlineData("""{"district":"\ud800"}""", "district", "surrogate")]
+    public void A_json_string_with_bad_text_fails_to_read_at_its_path(string json, string field, string reason)
+    {
+        var error = Assert.Throws<System.Text.Json.JsonException>(() =>
+            System.Text.Json.JsonSerializer.Deserialize<DistrictOnly>(json, Microsoft.Extensions.Hosting.PlatformJson.RequestOptions));
+        Assert.Equal("$." + field, error.Path);
+        Assert.Contains(reason, error.Message);
+    }
+
+    [Fact]
+    public void What_the_platform_stored_itself_is_read_whatever_its_text()
+    {
+        // Outbox payloads and stored documents are read with the plain conventions: an earlier row never stops a reader.
+        var read = System.Text.Json.JsonSerializer.Deserialize<DistrictOnly>("""{"district":"广阳\u0001区"}""", Microsoft.Extensions.Hosting.PlatformJson.Options);
+        Assert.Equal("广阳\u0001区", read!.District);
+    }
+
+    private sealed record DistrictOnly(string District);
+
     [Fact]
     public void Every_missing_or_wrong_field_is_reported_at_once()
     {

@@ -84,6 +84,18 @@ public abstract class CommunityDirectoryContract<TProgram>(LocalInfrastructure i
             ("id", messageId), ("consumer", ConsumerName)));
     }
 
+    [Theory]
+    [InlineData("%00")]
+    [InlineData("%E5%B9%BF%01")]
+    public async Task A_district_filter_with_a_control_character_is_a_400_naming_district(string district)
+    {
+        // PostgreSQL refuses a NUL in text: it must never reach the query (it was a 500).
+        using var response = await Client.GetAsync(new Uri($"/communities?district={district}", UriKind.Relative));
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "district");
+        Assert.Equal(["district"], ProblemAssert.ErrorFields(problem));
+    }
+
     [Fact]
     public async Task One_community_is_found_by_id_and_an_unknown_id_is_not()
     {

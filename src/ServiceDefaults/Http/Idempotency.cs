@@ -74,6 +74,11 @@ public static class Idempotency
                     [HeaderName] = [$"{HeaderName} must be at most {MaxKeyLength} characters."],
                 });
             }
+            if (Validation.TextRules.Refusal(key) is { } refusal)
+            {
+                // The key is stored: it obeys the same text rules as every other stored text.
+                return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [HeaderName] = [$"{HeaderName} {refusal}"] });
+            }
 
             var db = http.RequestServices.GetRequiredService<IdempotencyStore>().Db;
             var scope = ScopeOf(http);

@@ -107,6 +107,10 @@ internal sealed partial class BadRequestExceptionHandler(IProblemDetailsService 
         {
             return $"{field} has a value of the wrong type.";
         }
+        if (message.StartsWith("The text ", StringComparison.Ordinal) && field != "body")
+        {
+            return $"{field} {message["The text ".Length..].Split(" Path:", 2)[0]}";
+        }
         if (message.Contains("missing required properties", StringComparison.Ordinal))
         {
             return message.Split(". Path:", 2)[0];

@@ -17,12 +17,13 @@ builder.AddPhoneCodeSender();
 
 var app = builder.Build();
 
-// Before authentication, where the token server checks the scheme (left implicit, it would run first).
+// Before authentication, where the token server checks the scheme and reads the token form (left implicit, it would
+// run first): the problem answers and the text guard must already be in place when it does.
 app.UseForwardedHeadersFromKnownProxies();
+app.MapDefaultEndpoints();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapDefaultEndpoints();
 app.MapTokenApi();
 app.MapPhoneCodesApi();
 app.MapUsersApi();

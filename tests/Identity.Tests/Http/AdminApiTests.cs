@@ -114,6 +114,28 @@ public sealed class AdminApiTests(LocalInfrastructure infrastructure) : Identity
     }
 
     [Fact]
+    public async Task A_role_filter_with_a_nul_is_a_400_naming_role()
+    {
+        using var admin = await OperatorClientAsync();
+
+        using var response = await admin.GetAsync(new Uri("/users?role=%00", UriKind.Relative));
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "role");
+        Assert.Equal(["role"], ProblemAssert.ErrorFields(problem));
+    }
+
+    [Fact]
+    public async Task A_sign_in_form_with_a_nul_in_the_user_name_is_a_400_naming_it_and_the_right_password_still_works()
+    {
+        var refused = await PasswordGrantAsync("oper\0ator", OperatorPassword);
+        Assert.Equal(HttpStatusCode.BadRequest, refused.Status);
+        Assert.True(refused.Body.GetProperty("errors").TryGetProperty("username", out _), refused.Body.ToString());
+
+        // The form was read once by the guard and is still whole for the token server.
+        Assert.False(string.IsNullOrEmpty(await OperatorTokenAsync()));
+    }
+
+    [Fact]
     public async Task A_partner_client_secret_is_shown_once_and_never_listed()
     {
         using var admin = await OperatorClientAsync();

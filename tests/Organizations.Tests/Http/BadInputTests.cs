@@ -227,6 +227,52 @@ public sealed class BadInputTests(LocalInfrastructure infrastructure) : Organiza
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "name");
     }
 
+    [Theory]
+    [InlineData("/communities?district=%00", "district")]
+    [InlineData("/communities?street=%00", "street")]
+    [InlineData("/communities?district=%E5%B9%BF%1B%5B31m", "district")]
+    [InlineData("/enterprises?district=%00", "district")]
+    [InlineData("/enterprises/uncovered?district=%00", "district")]
+    public async Task A_query_filter_with_a_control_character_is_a_400_naming_it(string pathAndQuery, string field)
+    {
+        using var response = await Client.GetAsync(new Uri(pathAndQuery, UriKind.Relative));
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, field);
+        Assert.Equal([field], ProblemAssert.ErrorFields(problem));
+    }
+
+    [Theory]
+    [InlineData("name", "\\u0000")]
+    [InlineData("district", "\\u0000")]
+    [InlineData("street", "\\u0000")]
+    [InlineData("name", "\\u0007")]
+    [InlineData("name", "\\u007f")]
+    [InlineData("street", "\\ud800")]
+    [InlineData("street", "\\udc00x")]
+    public async Task A_text_field_with_a_control_character_or_half_a_surrogate_pair_is_a_400_and_stores_nothing(string field, string escaped)
+    {
+        var district = UniqueDistrict();
+        var body = $$"""{"name":"银河北路社区","district":"{{district}}","street":"银河北路街道","latitude":39.5186,"longitude":116.6946}""";
+        body = field == "district"
+            ? body.Replace(district, district + escaped, StringComparison.Ordinal)
+            : body.Replace(field == "name" ? "银河北路社区" : "银河北路街道", "银河" + escaped + "北路", StringComparison.Ordinal);
+
+        using var response = await PostRawAsync("/communities", body);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, field);
+        Assert.Equal([field], ProblemAssert.ErrorFields(problem));
+        Assert.Equal(0L, await Service.ScalarAsync<long>("SELECT count(*) FROM communities WHERE \"District\" LIKE @d || '%'", ("d", district)));
+    }
+
+    [Fact]
+    public async Task Tabs_line_breaks_and_characters_beyond_the_basic_plane_are_text()
+    {
+        // 𠀀 (U+20000) is a surrogate pair in .NET: whole pairs are valid text.
+        using var response = await PostAsync("/communities", ValidCommunity(district: UniqueDistrict(), name: "银河\t北路社区𠀀", street: "银河北路\n街道"));
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+    }
+
     [Fact]
     public async Task A_route_id_that_is_not_a_guid_is_404_not_500()
     {

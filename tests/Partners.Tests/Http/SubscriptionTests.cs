@@ -137,6 +137,44 @@ public sealed class SubscriptionTests(LocalInfrastructure infrastructure) : Part
         Assert.Equal(HttpStatusCode.OK, (await agency.GetAsync("/agencies/me")).StatusCode);
     }
 
+    [Theory]
+    [InlineData("name")]
+    [InlineData("clientId")]
+    public async Task An_agency_field_with_a_nul_is_a_400_naming_it_and_registers_nothing(string field)
+    {
+        var clientId = "nul-" + District;
+        var body = $$"""{"name":"{{(field == "name" ? "红十字\\u0000会" : "红十字会")}}","clientId":"{{clientId}}{{(field == "clientId" ? "\\u0000" : "")}}"}""";
+        using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await Operator.PostAsync(new Uri("/agencies", UriKind.Relative), content);
+
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, field);
+        Assert.Equal([field], ProblemAssert.ErrorFields(problem));
+        var agencies = await GetJsonAsync(Operator, "/agencies?pageSize=200");
+        Assert.DoesNotContain(agencies.GetProperty("items").EnumerateArray(), a => a.GetProperty("clientId").GetString()!.StartsWith(clientId, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_route_value_with_a_control_character_is_a_400_naming_it()
+    {
+        using var response = await Operator.PutAsync(new Uri("/allowed-hosts/receiver%01.local", UriKind.Relative), null);
+
+        await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "host");
+        var hosts = await Operator.GetStringAsync(new Uri("/allowed-hosts", UriKind.Relative));
+        Assert.DoesNotContain("receiver", hosts, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_route_value_with_a_nul_is_refused_before_it_reaches_the_service()
+    {
+        // Kestrel itself refuses a request target with a NUL (a plain 400, before any middleware runs).
+        using var response = await Operator.PutAsync(new Uri("/allowed-hosts/receiver%00.local", UriKind.Relative), null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var hosts = await Operator.GetStringAsync(new Uri("/allowed-hosts", UriKind.Relative));
+        Assert.DoesNotContain("receiver", hosts, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_same_client_cannot_be_registered_twice()
     {
