@@ -23,6 +23,9 @@ public sealed class FakeServices : IAsyncDisposable
     private TcpListener? _hung;
 
     public ConcurrentQueue<SeenRequest> Seen { get; } = new();
+
+    /// <summary>While false, the services answer their API document with 503, as a service still starting does.</summary>
+    public bool DocumentsAnswer { get; set; } = true;
     public string OrganizationsUrl { get; private set; } = "";
     public string StationsUrl { get; private set; } = "";
     public string ClosedUrl { get; private set; } = "";
@@ -61,6 +64,15 @@ public sealed class FakeServices : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Services.AddOpenApi();
         var app = builder.Build();
+        app.Use(async (context, next) =>
+        {
+            if (!DocumentsAnswer && context.Request.Path.StartsWithSegments("/openapi"))
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+            await next(context);
+        });
         app.MapOpenApi();
         mapApi(app);
         app.Map("/{**path}", async (HttpContext ctx) =>

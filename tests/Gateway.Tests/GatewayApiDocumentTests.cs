@@ -70,6 +70,49 @@ public sealed partial class GatewayApiDocumentTests(GatewayFixture fixture) : IC
     }
 
     [Fact]
+    public async Task Each_services_part_is_served_without_a_token_at_its_own_gateway_address()
+    {
+        using var response = await _client.GetAsync("/api/organizations/openapi/v1.json");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var document = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var paths = document.GetProperty("paths").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Contains("/api/organizations/communities/{id}", paths);
+        Assert.All(paths, p => Assert.StartsWith("/api/organizations/", p, StringComparison.Ordinal));
+        // Signed-in operations say how to get a token, as in the merged document.
+        Assert.True(document.GetProperty("components").GetProperty("securitySchemes").TryGetProperty("oauth2", out _));
+    }
+
+    [Fact]
+    public async Task A_service_that_does_not_answer_has_no_document_yet_and_an_unknown_one_has_none()
+    {
+        using var down = await _client.GetAsync("/api/rights/openapi/v1.json");
+        using var unknown = await _client.GetAsync("/api/nowhere/openapi/v1.json");
+
+        await ProblemAssert.IsProblemAsync(down, HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(down.Headers.RetryAfter);
+        await ProblemAssert.IsProblemAsync(unknown, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_service_missing_from_the_document_at_first_fills_in_once_it_answers()
+    {
+        // As at the demo load: a service busy starting does not answer the first merge in time.
+        await using var services = await FakeServices.StartAsync();
+        services.DocumentsAnswer = false;
+        await using var gateway = new GatewayFactory(services, new Dictionary<string, string> { ["Platform:ApiDocument:RetrySeconds"] = "0" });
+        using var client = gateway.CreateSocketClient();
+        var first = await client.GetFromJsonAsync<JsonElement>("/openapi/v1.json");
+        Assert.Contains("organizations", first.GetProperty("info").GetProperty("x-unavailable-services").EnumerateArray().Select(s => s.GetString()));
+
+        services.DocumentsAnswer = true;
+
+        var filled = await Eventually.Until(ct => client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", ct),
+            d => d.GetProperty("paths").TryGetProperty("/api/organizations/communities/{id}", out _), "organizations in the merged document");
+        Assert.DoesNotContain("organizations", filled.GetProperty("info").GetProperty("x-unavailable-services").EnumerateArray().Select(s => s.GetString()));
+    }
+
+    [Fact]
     public async Task A_service_that_is_down_or_hung_is_named_as_missing_without_failing_the_document()
     {
         var document = await DocumentAsync();

@@ -27,21 +27,33 @@ public sealed partial class ApiDocumentSource(
     private readonly SemaphoreSlim _building = new(1, 1);
     private Built? _current;
 
-    public async Task<string> GetAsync(CancellationToken cancellationToken)
+    /// <summary>The merged document of every service.</summary>
+    public async Task<string> GetAsync(CancellationToken cancellationToken) => (await GetBuiltAsync(cancellationToken)).Json;
+
+    /// <summary>
+    /// One service's part of the API, as the merged document has it (gateway paths, its schemas, the sign-in flows):
+    /// <see cref="ServiceDocument.Unknown"/> for a name the gateway does not route, null JSON while it does not answer.
+    /// </summary>
+    public async Task<ServiceDocument> GetServiceAsync(string service, CancellationToken cancellationToken) =>
+        (await GetBuiltAsync(cancellationToken)).Services.TryGetValue(service, out var json)
+            ? new ServiceDocument(Known: true, json)
+            : ServiceDocument.Unknown;
+
+    private async Task<Built> GetBuiltAsync(CancellationToken cancellationToken)
     {
         if (_current is { } fresh && !IsStale(fresh))
         {
-            return fresh.Json;
+            return fresh;
         }
         await _building.WaitAsync(cancellationToken);
         try
         {
             if (_current is { } other && !IsStale(other))
             {
-                return other.Json;
+                return other;
             }
             _current = await BuildAsync(cancellationToken);
-            return _current.Json;
+            return _current;
         }
         finally
         {
@@ -67,9 +79,14 @@ public sealed partial class ApiDocumentSource(
             .ToList();
         var documents = await Task.WhenAll(clusters.Select(c => FetchAsync(c.Service, c.Address!, cancellationToken)));
         var issuer = configuration["Platform:Auth:Issuer"] ?? Platform.ServiceDefaults.Security.PlatformAuthentication.DefaultIssuer;
-        var merged = ApiDocumentMerger.Merge(
-            clusters.Select((c, i) => (c.Service, documents[i])).ToList(), routes, issuer.TrimEnd('/') + "/connect/token");
-        return new Built(merged.ToJsonString(Output), clock.GetUtcNow(), documents.All(d => d is not null));
+        var tokenUrl = issuer.TrimEnd('/') + "/connect/token";
+        // Each service's own document first: the merge renames the schemas of the documents it is given.
+        var services = clusters.Select((c, i) => (c.Service, Json: documents[i] is { } document
+                ? ApiDocumentMerger.Merge([(c.Service, (JsonObject)document.DeepClone())], routes, tokenUrl).ToJsonString(Output)
+                : null))
+            .ToDictionary(s => s.Service, s => s.Json, StringComparer.Ordinal);
+        var merged = ApiDocumentMerger.Merge(clusters.Select((c, i) => (c.Service, documents[i])).ToList(), routes, tokenUrl);
+        return new Built(merged.ToJsonString(Output), services, clock.GetUtcNow(), documents.All(d => d is not null));
     }
 
     private async Task<JsonObject?> FetchAsync(string service, string address, CancellationToken cancellationToken)
@@ -102,5 +119,11 @@ public sealed partial class ApiDocumentSource(
     [LoggerMessage(Level = LogLevel.Warning, Message = "The API document of {Service} could not be fetched ({Reason}); it is left out of the merged document")]
     private static partial void LogUnavailable(ILogger logger, string service, string reason);
 
-    private sealed record Built(string Json, DateTimeOffset At, bool Complete);
+    private sealed record Built(string Json, IReadOnlyDictionary<string, string?> Services, DateTimeOffset At, bool Complete);
+}
+
+/// <summary>One service's API document at the gateway: whether the gateway routes to it, and its JSON while it answers.</summary>
+public sealed record ServiceDocument(bool Known, string? Json)
+{
+    public static readonly ServiceDocument Unknown = new(false, null);
 }
