@@ -155,6 +155,19 @@ public sealed class SubscriptionTests(LocalInfrastructure infrastructure) : Part
     }
 
     [Fact]
+    public async Task Allowing_the_same_host_many_times_at_once_answers_each_time()
+    {
+        // Found by the fuzz run: two simultaneous PUTs of one host both inserted it, and the second was a 500.
+        var host = $"receiver-{Guid.NewGuid():N}.local";
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Operator.PutAsync(new Uri($"/allowed-hosts/{host}", UriKind.Relative), null)));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        var hosts = await Operator.GetStringAsync(new Uri("/allowed-hosts", UriKind.Relative));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(hosts, host));
+        (await Operator.DeleteAsync(new Uri($"/allowed-hosts/{host}", UriKind.Relative))).EnsureSuccessStatusCode();
+    }
+
+    [Fact]
     public async Task A_route_value_with_a_control_character_is_a_400_naming_it()
     {
         using var response = await Operator.PutAsync(new Uri("/allowed-hosts/receiver%01.local", UriKind.Relative), null);

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Partners.Data;
 using Platform.Partners.Domain;
 using Platform.Partners.Sending;
+using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Security;
 
 namespace Platform.Partners.Apis;
@@ -38,12 +39,23 @@ public static class AllowedHostsApi
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["host"] = ["Must be a host name or an IP address."] });
         }
-        var entry = await db.AllowedHosts.FindAsync([AllowedHost.Normalize(host)], ct);
+        var normalized = AllowedHost.Normalize(host);
+        var entry = await db.AllowedHosts.FindAsync([normalized], ct);
         if (entry is null)
         {
             entry = AllowedHost.Allow(host, clock.GetUtcNow());
             db.AllowedHosts.Add(entry);
-            await db.SaveChangesAsync(ct);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException ex) when (ex.IsUniqueViolation())
+            {
+                // Allowed by a simultaneous request a moment earlier (a retry, a second click): the same PUT, the same
+                // answer. (Removed again meanwhile by a simultaneous DELETE: whichever came last stands.)
+                db.ChangeTracker.Clear();
+                entry = await db.AllowedHosts.AsNoTracking().SingleOrDefaultAsync(h => h.Host == normalized, ct) ?? entry;
+            }
         }
         await allowed.ReloadAsync(ct);
         return TypedResults.Ok(new AllowedHostResponse(entry.Host, entry.AllowedAt));
