@@ -43,12 +43,20 @@ public sealed class PlatformFixture : IAsyncLifetime
              // (proven in Gateway.Tests) would refuse the sixth. Raised through the app host, as a deployment would;
              // likewise its 20 token requests per address per 5 minutes.
              "Platform:RateLimits:one-time-code:PermitLimit=100", "Platform:RateLimits:sign-in:PermitLimit=400",
+             // The fuzz run sends thousands of requests in seconds, signed in and anonymous: they must reach the services.
+             "Platform:RateLimits:per-client:PermitLimit=1000000", "Platform:RateLimits:anonymous-read:PermitLimit=1000000",
+             "Platform:RateLimits:public-write:PermitLimit=1000000",
              // Training runs as two instances, as an operator scales a service out (ScaleOutTests).
              $"Platform:Instances:training={TrainingInstances}",
              // The dashboard runs as for an operator (the browser check opens it), on this process's own ports.
              .. portArguments],
             (options, _) => options.DisableDashboard = false,
             timeout.Token);
+        // Likewise the rights service's own limit on anonymous case intake (10 a minute per address).
+        foreach (var rights in builder.Resources.OfType<ProjectResource>().Where(r => r.Name == "rights" || IsFurtherInstance(r.Name, "rights")))
+        {
+            builder.CreateResourceBuilder(rights).WithEnvironment("Platform__Rights__AnonymousCasesPerMinute", "1000000");
+        }
         App = await builder.BuildAsync(timeout.Token);
         await App.StartAsync(timeout.Token);
         EnsureEndpointsIn(endpointPorts);
@@ -198,4 +206,14 @@ public sealed class PlatformFixture : IAsyncLifetime
 public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
 {
     public const string Name = "platform";
+}
+
+/// <summary>
+/// A platform of its own for the fuzz run: the malformed requests it sends include some that are valid after all (a
+/// hazard route, a station zone, an allowed host), and those must not change what the other end-to-end tests find.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class FuzzPlatformCollection : ICollectionFixture<PlatformFixture>
+{
+    public const string Name = "fuzz-platform";
 }
