@@ -440,40 +440,21 @@ public static partial class ClusterManifests
         $"{{\"requests\": {{\"cpu\": \"{cpuRequest}\", \"memory\": \"{memoryRequest}\"}}, \"limits\": {{\"cpu\": \"{cpuLimit}\", \"memory\": \"{memoryLimit}\"}}}}";
 
     /// <summary>The overlay's patches that size the operators' resources.</summary>
-    private static string DataServicesPatches(IReadOnlyList<string> databases, CitySize size) => $$"""
-        - target:
-            group: rabbitmq.com
-            kind: RabbitmqCluster
-            name: {{BrokerName}}
-          patch: |-
-            - op: replace
-              path: /spec/replicas
-              value: {{size.Data.BrokerNodes}}
-            - op: replace
-              path: /spec/resources
-              value: {{ResourcesJson(size.Data.BrokerCpu, size.Data.BrokerMemory, size.Data.BrokerCpu, size.Data.BrokerMemory)}}
-            - op: replace
-              path: /spec/persistence/storage
-              value: {{size.Data.BrokerStorage}}
-        - target:
-            group: postgresql.cnpg.io
-            kind: Cluster
-            name: {{DatabaseClusterName}}
-          patch: |-
-            - op: replace
-              path: /spec/instances
-              value: {{size.Data.DatabaseInstances}}
-            - op: replace
-              path: /spec/resources
-              value: {{ResourcesJson(size.Data.DatabaseCpu, size.Data.DatabaseMemory, size.Data.DatabaseCpu, size.Data.DatabaseMemory)}}
-            - op: replace
-              path: /spec/storage/size
-              value: {{size.Data.DatabaseStorage}}
-            - op: replace
-              path: /spec/postgresql/parameters/max_connections
-              value: "{{size.MaxConnections(databases.Count)}}"
+    private static string DataServicesPatches(IReadOnlyList<string> databases, CitySize size) =>
+        ReplacePatch("rabbitmq.com", "RabbitmqCluster", BrokerName,
+            ("/spec/replicas", $"{size.Data.BrokerNodes}"),
+            ("/spec/resources", ResourcesJson(size.Data.BrokerCpu, size.Data.BrokerMemory, size.Data.BrokerCpu, size.Data.BrokerMemory)),
+            ("/spec/persistence/storage", size.Data.BrokerStorage))
+        + ReplacePatch("postgresql.cnpg.io", "Cluster", DatabaseClusterName,
+            ("/spec/instances", $"{size.Data.DatabaseInstances}"),
+            ("/spec/resources", ResourcesJson(size.Data.DatabaseCpu, size.Data.DatabaseMemory, size.Data.DatabaseCpu, size.Data.DatabaseMemory)),
+            ("/spec/storage/size", size.Data.DatabaseStorage),
+            ("/spec/postgresql/parameters/max_connections", $"\"{size.MaxConnections(databases.Count)}\""));
 
-        """;
+    /// <summary>One kustomize patch entry: JSON-patch replacements of an object picked by group, kind and name.</summary>
+    private static string ReplacePatch(string? group, string kind, string name, params (string Path, string Value)[] replacements) =>
+        "- target:\n" + (group is null ? "" : $"    group: {group}\n") + $"    kind: {kind}\n    name: {name}\n  patch: |-\n"
+        + string.Concat(replacements.Select(r => $"    - op: replace\n      path: {r.Path}\n      value: {r.Value}\n"));
 
     // ---- overlays -------------------------------------------------------------------------------------------------
 
@@ -483,26 +464,10 @@ public static partial class ClusterManifests
         var directory = Path.Combine(outputDirectory, "overlays", size.Name);
         Directory.CreateDirectory(directory);
         var resources = ResourcesJson(size.CpuRequest, size.MemoryRequest, size.CpuLimit, size.MemoryLimit);
-        var patches = string.Concat(services.Select(service => $"""
-            - target:
-                kind: HorizontalPodAutoscaler
-                name: {service}
-              patch: |-
-                - op: replace
-                  path: /spec/minReplicas
-                  value: {size.MinReplicas}
-                - op: replace
-                  path: /spec/maxReplicas
-                  value: {size.MaxReplicas}
-            - target:
-                kind: Deployment
-                name: {service}
-              patch: |-
-                - op: replace
-                  path: /spec/template/spec/containers/0/resources
-                  value: {resources}
-
-            """)) + (operatorDatabases is null ? "" : DataServicesPatches(operatorDatabases, size));
+        var patches = string.Concat(services.Select(service =>
+                ReplacePatch(null, "HorizontalPodAutoscaler", service, ("/spec/minReplicas", $"{size.MinReplicas}"), ("/spec/maxReplicas", $"{size.MaxReplicas}"))
+                + ReplacePatch(null, "Deployment", service, ("/spec/template/spec/containers/0/resources", resources))))
+            + (operatorDatabases is null ? "" : DataServicesPatches(operatorDatabases, size));
         // With the operators' PostgreSQL the size sets each instance's pool; with external servers their connection
         // strings do (docs/kubernetes.md).
         var poolSize = operatorDatabases is null ? "" : $"\n  literals:\n  - {PoolSizeInput}={size.Data.PoolSize}";

@@ -130,6 +130,4 @@ public static class PlatformJson
         return options;
     }
 
-    /// <summary>The options for request bodies (<see cref="ConfigureForRequests"/>), for code that reads one itself.</summary>
-    public static readonly JsonSerializerOptions RequestOptions = ConfigureForRequests(new JsonSerializerOptions(JsonSerializerDefaults.Web));
 }

@@ -244,8 +244,6 @@ public sealed partial class KubernetesManifestsTests : IAsyncLifetime
         // Every service's database, owned by the role whose Secret the services read.
         Assert.Equal(databases, operators.Where(o => o.Kind == "Database").Select(d => d.Text("name")).Order(StringComparer.Ordinal));
         Assert.All(operators.Where(o => o.Kind == "Database"), d => Assert.Equal((ClusterManifests.DatabaseOwner, ClusterManifests.DatabaseClusterName), (d.Text("owner"), d.Text("cluster", "name"))));
-        // Enough connections for every instance of every service at the size's most, each with a full pool.
-        Assert.True(size.MaxConnections(databases.Count) >= databases.Count * size.MaxReplicas * size.Data.PoolSize);
     }
 
     [Theory]

@@ -37,7 +37,7 @@ public class ValidationTests
     public void A_json_string_with_bad_text_fails_to_read_at_its_path(string json, string field, string reason)
     {
         var error = Assert.Throws<System.Text.Json.JsonException>(() =>
-            System.Text.Json.JsonSerializer.Deserialize<DistrictOnly>(json, Microsoft.Extensions.Hosting.PlatformJson.RequestOptions));
+            System.Text.Json.JsonSerializer.Deserialize<DistrictOnly>(json, Microsoft.Extensions.Hosting.PlatformJson.ConfigureForRequests(new(System.Text.Json.JsonSerializerDefaults.Web))));
         Assert.Equal("$." + field, error.Path);
         Assert.Contains(reason, error.Message);
     }

@@ -34,7 +34,6 @@ public sealed class LocalRabbitMqCluster : IAsyncLifetime
         public int DistributionPort { get; internal set; }
         public int ManagementPort { get; internal set; }
         internal Process? Process { get; set; }
-        public bool Running => Process is { HasExited: false };
     }
 
     public IReadOnlyList<Node> Nodes => _nodes;
