@@ -209,11 +209,12 @@ public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
 }
 
 /// <summary>
-/// A platform of its own for the fuzz run: the malformed requests it sends include some that are valid after all (a
-/// hazard route, a station zone, an allowed host), and those must not change what the other end-to-end tests find.
+/// A platform of its own for the tests that send malformed requests or break its parts: the fuzz run's requests include
+/// some that are valid after all (a hazard route, a station zone, an allowed host), and the fault test restarts the
+/// broker and kills a service; neither must change what the other end-to-end tests find.
 /// </summary>
 [CollectionDefinition(Name)]
-public sealed class FuzzPlatformCollection : ICollectionFixture<PlatformFixture>
+public sealed class StressPlatformCollection : ICollectionFixture<PlatformFixture>
 {
-    public const string Name = "fuzz-platform";
+    public const string Name = "stress-platform";
 }

@@ -14,7 +14,7 @@ namespace Platform.Tests.Fuzz;
 /// control characters, with and without a token. Each answer must be a problem-details 4xx (or a 2xx where the input
 /// was valid after all): never a 5xx, a reset or a timeout. A new endpoint is covered without anyone remembering to.
 /// </summary>
-[Collection(FuzzPlatformCollection.Name)]
+[Collection(StressPlatformCollection.Name)]
 public sealed class FuzzTests(PlatformFixture platform, ITestOutputHelper output)
 {
     private const int Parallel = 8;
