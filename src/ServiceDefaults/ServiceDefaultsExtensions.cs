@@ -43,7 +43,7 @@ public static class ServiceDefaultsExtensions
         // Stop within seconds: orchestrators (DCP, Kubernetes) kill a process that lingers after SIGTERM.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.ConfigureHttpJsonOptions(o => PlatformJson.ConfigureForRequests(o.SerializerOptions));
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddRolesToOperations());
         builder.AddPlatformAuthentication();
         return builder;
     }

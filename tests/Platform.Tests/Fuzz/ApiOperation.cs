@@ -11,6 +11,7 @@ public sealed record ApiOperation(
     string PathTemplate,
     string Id,
     bool Anonymous,
+    IReadOnlyList<string> Roles,
     IReadOnlyList<ApiParameter> Parameters,
     string? BodyContentType,
     JsonObject? BodySchema)
@@ -43,8 +44,10 @@ public sealed record ApiOperation(
                 var (contentType, schema) = Body(document, operation);
                 // The merger writes an empty requirement list for routes the gateway serves without a token.
                 var anonymous = operation["security"] is JsonArray { Count: 0 };
+                // The roles that may call it, as each service writes them (RolesInApiDocument); none: any signed-in caller.
+                var roles = (operation["x-roles"] as JsonArray ?? []).Select(r => r!.GetValue<string>()).ToList();
                 operations.Add(new ApiOperation(method, path, operation["operationId"]?.GetValue<string>() ?? $"{method} {path}",
-                    anonymous, parameters, contentType, schema));
+                    anonymous, roles, parameters, contentType, schema));
             }
         }
         return operations;

@@ -11,7 +11,8 @@ namespace Platform.Tests.Fuzz;
 /// <summary>
 /// Every operation of the gateway's merged API document, read from the running platform, gets malformed requests:
 /// bad route and query values, unreadable and wrongly shaped bodies, missing, extra, mistyped and out-of-range fields,
-/// control characters, with and without a token. Each answer must be a problem-details 4xx (or a 2xx where the input
+/// control characters, without a token and signed in as a role the operation allows (so its input is read, not refused
+/// with a 403 at the door). Each answer must be a problem-details 4xx (or a 2xx where the input
 /// was valid after all): never a 5xx, a reset or a timeout. A new endpoint is covered without anyone remembering to.
 /// </summary>
 [Collection(StressPlatformCollection.Name)]
@@ -30,7 +31,7 @@ public sealed class FuzzTests(PlatformFixture platform, ITestOutputHelper output
         var operations = ApiOperation.AllIn(document);
         var values = new SchemaValues(document);
         var cases = operations.SelectMany(o => FuzzCases.For(o, values)).ToList();
-        var token = platform.Operator.DefaultRequestHeaders.Authorization!;
+        var callers = await Callers.SignInAsync(platform);
 
         var classes = new ConcurrentDictionary<string, int>();
         var failures = new ConcurrentQueue<string>();
@@ -44,6 +45,7 @@ public sealed class FuzzTests(PlatformFixture platform, ITestOutputHelper output
             using var request = new HttpRequestMessage(new HttpMethod(fuzz.Operation.Method.ToUpperInvariant()), fuzz.PathAndQuery);
             if (fuzz.WithToken)
             {
+                var token = callers.TokenFor(fuzz.Operation);
                 request.Headers.Authorization = new AuthenticationHeaderValue(token.Scheme, token.Parameter);
             }
             if (fuzz.Body is not null)
@@ -102,6 +104,7 @@ public sealed class FuzzTests(PlatformFixture platform, ITestOutputHelper output
         output.WriteLine($"{cases.Count} requests to {operations.Count} operations in {clock.Elapsed.TotalSeconds:F0} s: " +
                          string.Join(", ", classes.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Value} {c.Key}")));
         output.WriteLine("operations: " + string.Join("; ", operations.Select(o => o.ToString())));
+        output.WriteLine("called as: " + string.Join(", ", operations.GroupBy(callers.RoleFor).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()} operations")));
         output.WriteLine($"writes accepted ({accepted.Count}): " + string.Join("; ", accepted.Order(StringComparer.Ordinal)));
         Assert.DoesNotContain(operations, o => !covered.ContainsKey(o.ToString()));
         Assert.True(failures.IsEmpty, $"{failures.Count} wrong answers:\n" + string.Join("\n", failures.Take(80)));

@@ -27,4 +27,24 @@ public sealed class ApiDescriptionTests(LocalInfrastructure infrastructure) : Vo
             Assert.Equal(HttpStatusCode.Unauthorized, await StatusOfGetAsync(Anonymous(), path));
         }
     }
+
+    [Fact]
+    public async Task Each_operation_names_the_roles_that_may_call_it()
+    {
+        using var response = await Anonymous().GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
+        var paths = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("paths");
+        string? Roles(string path, string method) =>
+            paths.GetProperty(path).GetProperty(method).TryGetProperty("x-roles", out var roles)
+                ? string.Join(", ", roles.EnumerateArray().Select(r => r.GetString()))
+                : null;
+
+        Assert.Equal("org-officer, supervisor", Roles("/merit-reviews/{month}/nominations/{id}/score", "put"));
+        Assert.Equal("community-staff, org-officer, supervisor, operator", Roles("/merit-reviews/{month}/nominations", "post"));
+        // Set once on a route group, it holds for the group's every operation.
+        Assert.Equal("worker", Roles("/workers/me/service-logs", "get"));
+        // Any signed-in user: no role named.
+        Assert.Null(Roles("/merit-winners", "get"));
+        Assert.Contains("Roles allowed: org-officer, supervisor.",
+            paths.GetProperty("/merit-reviews/{month}/nominations/{id}/score").GetProperty("put").GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
 }
