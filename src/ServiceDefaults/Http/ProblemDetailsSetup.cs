@@ -23,6 +23,7 @@ internal static class ProblemDetailsSetup
             ctx.ProblemDetails.Extensions["traceId"] = Activity.Current?.TraceId.ToString() ?? ctx.HttpContext.TraceIdentifier;
         });
         services.AddExceptionHandler<BadRequestExceptionHandler>();
+        services.AddExceptionHandler<DatabaseUnavailableHandler>();
         // Binding failures are thrown (not answered with an empty 400) so that the handler can say which field failed.
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         var limit = configuration.GetValue<long?>("Platform:MaxRequestBodyBytes") ?? DefaultMaxRequestBodyBytes;
