@@ -12,14 +12,16 @@ public sealed record CitySize(string Name, int MinReplicas, int MaxReplicas, str
     public static readonly CitySize Small = new("small-city", 2, 4, "250m", "256Mi", "1", "512Mi")
     {
         Data = new DataServicesSize(BrokerNodes: 3, BrokerCpu: "500m", BrokerMemory: "1Gi", BrokerStorage: "10Gi",
-            DatabaseInstances: 2, DatabaseCpu: "1", DatabaseMemory: "2Gi", DatabaseStorage: "10Gi", PoolSize: 10),
+            DatabaseInstances: 2, DatabaseCpu: "1", DatabaseMemory: "2Gi", DatabaseStorage: "10Gi", PoolSize: 10,
+            DataDurability: "preferred"),
     };
 
     /// <summary>Ten times that: more instances, each with more room.</summary>
     public static readonly CitySize Large = new("large-city", 3, 12, "500m", "384Mi", "2", "1Gi")
     {
         Data = new DataServicesSize(BrokerNodes: 3, BrokerCpu: "1", BrokerMemory: "2Gi", BrokerStorage: "20Gi",
-            DatabaseInstances: 3, DatabaseCpu: "4", DatabaseMemory: "8Gi", DatabaseStorage: "50Gi", PoolSize: 8),
+            DatabaseInstances: 3, DatabaseCpu: "4", DatabaseMemory: "8Gi", DatabaseStorage: "50Gi", PoolSize: 8,
+            DataDurability: "required"),
     };
 
     public required DataServicesSize Data { get; init; }
@@ -35,10 +37,13 @@ public sealed record CitySize(string Name, int MinReplicas, int MaxReplicas, str
 /// The operators' RabbitMQ and PostgreSQL for a city size. Three broker nodes so quorum queues survive the loss of one;
 /// PostgreSQL as a primary with streaming standbys; <see cref="PoolSize"/> connections at most per service instance
 /// (Npgsql's <c>Maximum Pool Size</c>). Measured at ten times Langfang: 848 MB in PostgreSQL, 15 MB in RabbitMQ
-/// (docs/scale.md); the storage leaves room for years of cases and reports.
+/// (docs/scale.md); the storage leaves room for years of cases and reports. Replication is synchronous (a commit waits
+/// for one standby), so a failover loses nothing a client was told was committed; <see cref="DataDurability"/>
+/// <c>required</c>: writes wait while no standby answers; <c>preferred</c>: they go on unprotected meanwhile, which a
+/// two-instance cluster needs, or losing its one standby would stop the city (docs/scale.md).
 /// </summary>
 public sealed record DataServicesSize(int BrokerNodes, string BrokerCpu, string BrokerMemory, string BrokerStorage,
-    int DatabaseInstances, string DatabaseCpu, string DatabaseMemory, string DatabaseStorage, int PoolSize);
+    int DatabaseInstances, string DatabaseCpu, string DatabaseMemory, string DatabaseStorage, int PoolSize, string DataDurability);
 
 /// <summary>Where the platform's PostgreSQL and RabbitMQ come from in a cluster.</summary>
 public enum DataServices
@@ -420,6 +425,10 @@ public static partial class ClusterManifests
           postgresql:
             parameters:
               max_connections: "{size.MaxConnections(databases.Count)}"
+            synchronous:
+              method: any
+              number: 1
+              dataDurability: {size.Data.DataDurability}
 
         """ + string.Concat(databases.Select(database => $"""
         ---
@@ -449,7 +458,8 @@ public static partial class ClusterManifests
             ("/spec/instances", $"{size.Data.DatabaseInstances}"),
             ("/spec/resources", ResourcesJson(size.Data.DatabaseCpu, size.Data.DatabaseMemory, size.Data.DatabaseCpu, size.Data.DatabaseMemory)),
             ("/spec/storage/size", size.Data.DatabaseStorage),
-            ("/spec/postgresql/parameters/max_connections", $"\"{size.MaxConnections(databases.Count)}\""));
+            ("/spec/postgresql/parameters/max_connections", $"\"{size.MaxConnections(databases.Count)}\""),
+            ("/spec/postgresql/synchronous/dataDurability", size.Data.DataDurability));
 
     /// <summary>One kustomize patch entry: JSON-patch replacements of an object picked by group, kind and name.</summary>
     private static string ReplacePatch(string? group, string kind, string name, params (string Path, string Value)[] replacements) =>

@@ -43,7 +43,7 @@ public static partial class EdgeBenchmark
         var bareProxyDll = ServiceProcess.Built("tests/BareProxy", "BareProxy.dll");
         var infrastructure = new LocalInfrastructure();
         await infrastructure.InitializeAsync().WaitAsync(TimeSpan.FromMinutes(2));
-        await using var keys = await KeysServer.StartAsync();
+        await using var keys = await TestKeysServer.StartAsync();
         var stationsPort = ReservedPorts.Next();
         var gatewayPort = ReservedPorts.Next();
         var bareProxyPort = ReservedPorts.Next();
@@ -189,40 +189,4 @@ public static partial class EdgeBenchmark
             slices.Sum(s => s.ServiceTicks), slices.Sum(s => s.GatewayTicks));
     }
 
-    /// <summary>A service started from its built assembly, with its output kept for a failure report.</summary>
-    /// <summary>Serves the test signing key as a JWKS, so the services in their own processes trust test tokens as they would identity's.</summary>
-    private sealed class KeysServer : IAsyncDisposable
-    {
-        private readonly WebApplication _app;
-
-        private KeysServer(WebApplication app, string address)
-        {
-            _app = app;
-            Address = address;
-        }
-
-        public string Address { get; }
-
-        public static async Task<KeysServer> StartAsync()
-        {
-            var port = ReservedPorts.Next();
-            var builder = WebApplication.CreateSlimBuilder();
-            builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
-            builder.Logging.ClearProviders();
-            var app = builder.Build();
-            var rsa = ((RsaSecurityKey)TestTokens.Credentials.Key).Rsa.ExportParameters(false);
-            var jwks = JsonSerializer.Serialize(new
-            {
-                keys = new[]
-                {
-                    new { kty = "RSA", use = "sig", alg = "RS256", kid = TestTokens.Credentials.Key.KeyId, n = Base64UrlEncoder.Encode(rsa.Modulus), e = Base64UrlEncoder.Encode(rsa.Exponent) },
-                },
-            });
-            app.MapGet("/jwks", () => Microsoft.AspNetCore.Http.Results.Text(jwks, "application/json"));
-            await app.StartAsync();
-            return new KeysServer(app, $"http://127.0.0.1:{port}/jwks");
-        }
-
-        public async ValueTask DisposeAsync() => await _app.DisposeAsync();
-    }
 }

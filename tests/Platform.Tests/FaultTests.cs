@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -45,7 +44,7 @@ public sealed class FaultTests(PlatformFixture platform, ITestOutputHelper outpu
         var inboxBefore = await InboxEntriesAsync(ct);
 
         var district = $"故障区{Guid.NewGuid():N}"[..20];
-        using var stream = new RegistrationStream(platform.Operator, district, Writers, WriterInterval);
+        using var stream = new RegistrationStream(platform.Operator, "/api/organizations/communities", district, Writers, WriterInterval);
         var clock = Stopwatch.StartNew();
         try
         {
@@ -81,10 +80,12 @@ public sealed class FaultTests(PlatformFixture platform, ITestOutputHelper outpu
             acceptedWhileKilled = stream.Accepted - acceptedWhileKilled;
 
             await stream.AcceptedAsync(stream.Accepted + PerPhase, ct);
-            var registered = await stream.StopAsync();
+            var answers = await stream.StopAsync();
             var streamStopped = clock.Elapsed;
 
-            Assert.True(stream.Refused.IsEmpty, $"Registrations refused: {string.Join("; ", stream.Refused.Take(20))}");
+            var refused = answers.Where(a => a.Status != (int)HttpStatusCode.Created).ToList();
+            Assert.True(refused.Count == 0, $"Registrations refused: {string.Join("; ", refused.Take(20))}");
+            var registered = answers.Select(a => a.Id!.Value).ToList();
             var converged = new List<string>();
             foreach (var service in Consumers)
             {
@@ -232,71 +233,6 @@ public sealed class FaultTests(PlatformFixture platform, ITestOutputHelper outpu
                 await commands.ExecuteCommandAsync(resource, KnownResourceCommands.StartCommand, timeout.Token);
             }
             await platform.App.ResourceNotifications.WaitForResourceHealthyAsync(resource, timeout.Token);
-        }
-    }
-
-    /// <summary>Registers communities through the gateway from a few writers at once until stopped.</summary>
-    private sealed class RegistrationStream : IDisposable
-    {
-        private readonly ConcurrentQueue<Guid> _accepted = new();
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _writers;
-        private int _next;
-
-        public RegistrationStream(HttpClient gateway, string district, int writers, TimeSpan interval) =>
-            _writers = Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(() => WriteAsync(gateway, district, interval))));
-
-        public ConcurrentQueue<string> Refused { get; } = new();
-        public int Accepted => _accepted.Count;
-
-        public Task<int> AcceptedAsync(int count, CancellationToken ct) =>
-            Eventually.Until(_ => Task.FromResult(Accepted), n => n >= count || _writers.IsCompleted, $"{count} registrations accepted", ResourceTimeout)
-                .WaitAsync(ct);
-
-        /// <summary>Stops the writers; the ids of every registration accepted.</summary>
-        public async Task<List<Guid>> StopAsync()
-        {
-            await _stop.CancelAsync();
-            await _writers.WaitAsync(TimeSpan.FromSeconds(60));
-            return [.. _accepted];
-        }
-
-        private async Task WriteAsync(HttpClient gateway, string district, TimeSpan interval)
-        {
-            using var pace = new PeriodicTimer(interval);
-            while (!_stop.IsCancellationRequested)
-            {
-                var n = Interlocked.Increment(ref _next);
-                try
-                {
-                    // Not cancelled by the stop: a request once sent runs to its answer, so none is left in doubt.
-                    using var response = await gateway.PostAsJsonAsync(new Uri("/api/organizations/communities", UriKind.Relative),
-                        new { name = $"故障测试社区{n}", district, street = "解放道街道", latitude = 39.5186, longitude = 116.6946 });
-                    if (response.StatusCode == HttpStatusCode.Created)
-                    {
-                        _accepted.Enqueue((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid());
-                    }
-                    else
-                    {
-                        Refused.Enqueue($"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                    }
-                }
-                catch (HttpRequestException e)
-                {
-                    Refused.Enqueue(e.Message);
-                }
-                catch (TaskCanceledException)
-                {
-                    Refused.Enqueue("no answer within the client's timeout");
-                }
-                await pace.WaitForNextTickAsync(CancellationToken.None);
-            }
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _stop.Dispose();
         }
     }
 }

@@ -241,6 +241,9 @@ public sealed partial class KubernetesManifestsTests : IAsyncLifetime
         Assert.Equal(size.Data.DatabaseInstances, cluster.Number("instances"));
         Assert.Equal(size.MaxConnections(databases.Count).ToString(System.Globalization.CultureInfo.InvariantCulture), cluster.Text("postgresql", "parameters", "max_connections"));
         Assert.Equal(ClusterManifests.DatabaseOwner, cluster.Text("bootstrap", "initdb", "owner"));
+        // Synchronous: a commit waits for one standby, so a promoted standby has everything a client was told was committed.
+        Assert.Equal<(string?, int?, string?)>(("any", 1, size.Data.DataDurability), (cluster.Text("postgresql", "synchronous", "method"),
+            cluster.Number("postgresql", "synchronous", "number"), cluster.Text("postgresql", "synchronous", "dataDurability")));
         // Every service's database, owned by the role whose Secret the services read.
         Assert.Equal(databases, operators.Where(o => o.Kind == "Database").Select(d => d.Text("name")).Order(StringComparer.Ordinal));
         Assert.All(operators.Where(o => o.Kind == "Database"), d => Assert.Equal((ClusterManifests.DatabaseOwner, ClusterManifests.DatabaseClusterName), (d.Text("owner"), d.Text("cluster", "name"))));

@@ -15,14 +15,13 @@ public sealed class LocalInfrastructure : IAsyncLifetime
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(90);
     private const int StartAttempts = 3;
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"platform-tests-{Guid.NewGuid():N}"[..30]);
-    private readonly string _pgPassword = Secret();
     private readonly string _rabbitPassword = Secret();
-    private Process? _postgres;
+    private LocalPostgresServer? _postgres;
     private Process? _rabbit;
     private int _rabbitDistPort;
     private int _rabbitManagementPort;
 
-    public int PostgresPort { get; private set; }
+    public int PostgresPort => _postgres?.Port ?? throw new InvalidOperationException("PostgreSQL is not started here.");
     public int RabbitMqPort { get; private set; }
 
     public string RabbitMqConnectionString => $"amqp://platform:{_rabbitPassword}@127.0.0.1:{RabbitMqPort}";
@@ -38,25 +37,34 @@ public sealed class LocalInfrastructure : IAsyncLifetime
 
     /// <summary>A connection string to a database of that name (created by the service's migrations or by <see cref="CreateDatabaseAsync"/>).</summary>
     public string PostgresConnectionString(string database) =>
-        $"Host=127.0.0.1;Port={PostgresPort};Username=postgres;Password={_pgPassword};Database={database};Timeout=10;Command Timeout=30";
+        _postgres?.ConnectionString(database) ?? throw new InvalidOperationException("PostgreSQL is not started here.");
 
     /// <summary>PostgreSQL only, for tests that bring their own broker (a <see cref="LocalRabbitMqCluster"/>).</summary>
     public static LocalInfrastructure WithoutBroker() => new() { WithBroker = false };
 
+    /// <summary>RabbitMQ only, for tests that bring their own database servers (a <see cref="LocalPostgresReplication"/>).</summary>
+    public static LocalInfrastructure WithoutPostgres() => new() { WithPostgres = false };
+
     private bool WithBroker { get; init; } = true;
+    private bool WithPostgres { get; init; } = true;
 
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(_root);
         // The postgres user must reach the data folder when tests run as root.
         File.SetUnixFileMode(_root, (UnixFileMode)0b111_101_101);
-        await Task.WhenAll(StartPostgresOnAReservedPortAsync(), WithBroker ? StartRabbitMqOnReservedPortsAsync() : Task.CompletedTask);
+        await Task.WhenAll(
+            WithPostgres ? StartPostgresAsync() : Task.CompletedTask,
+            WithBroker ? StartRabbitMqOnReservedPortsAsync() : Task.CompletedTask);
     }
 
     public async Task DisposeAsync()
     {
         await StopAsync(_rabbit);
-        await StopAsync(_postgres);
+        if (_postgres is not null)
+        {
+            await _postgres.StopAsync();
+        }
         try { Directory.Delete(_root, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
@@ -82,23 +90,8 @@ public sealed class LocalInfrastructure : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
-    /// <summary>
-    /// Starts PostgreSQL on a reserved port. Reserved ports are not handed to other test processes, but something
-    /// outside the tests may still take one between choosing and binding: then the server exits saying so, and it is
-    /// started again on another port (its data folder is kept).
-    /// </summary>
-    private async Task StartPostgresOnAReservedPortAsync()
-    {
-        for (var attempt = 1; ; attempt++)
-        {
-            PostgresPort = ReservedPorts.Next();
-            _postgres = StartPostgres();
-            if (await StartedAsync("PostgreSQL", _postgres, WaitForPostgresAsync, attempt))
-            {
-                return;
-            }
-        }
-    }
+    private async Task StartPostgresAsync() =>
+        _postgres = await LocalPostgresServer.StartAsync(Path.Combine(_root, "postgres"), Secret(), _root);
 
     /// <summary>Starts RabbitMQ on reserved ports (node, distribution, management), on others if one was taken meanwhile.</summary>
     private async Task StartRabbitMqOnReservedPortsAsync()
@@ -137,13 +130,6 @@ public sealed class LocalInfrastructure : IAsyncLifetime
         }
     }
 
-    private Process StartPostgres() => Start("postgres.sh", new()
-    {
-        ["PGPORT"] = PostgresPort.ToString(),
-        ["PLATFORM_PG_DATA"] = Path.Combine(_root, "postgres"),
-        ["PLATFORM_PG_PASSWORD"] = _pgPassword,
-    });
-
     private Process StartRabbitMq() => Start("rabbitmq.sh", new()
     {
         ["RABBITMQ_NODE_PORT"] = RabbitMqPort.ToString(),
@@ -156,15 +142,6 @@ public sealed class LocalInfrastructure : IAsyncLifetime
 
     private Process Start(string script, Dictionary<string, string> environment) =>
         InfrastructureScript.Start(script, _root, Path.Combine(_root, Path.ChangeExtension(script, ".log")), environment);
-
-    private async Task WaitForPostgresAsync()
-    {
-        await WaitUntilAsync("PostgreSQL", _postgres, async ct =>
-        {
-            await using var connection = new NpgsqlConnection(PostgresConnectionString("postgres"));
-            await connection.OpenAsync(ct);
-        });
-    }
 
     private async Task WaitForRabbitMqAsync()
     {

@@ -42,12 +42,18 @@ public sealed class ServiceProcess : IDisposable
     public static Dictionary<string, string> Settings(LocalInfrastructure infrastructure, string service, string database)
     {
         ArgumentNullException.ThrowIfNull(infrastructure);
+        return Settings(service, infrastructure.PostgresConnectionString(database), infrastructure.RabbitMqConnectionString);
+    }
+
+    /// <summary>As <see cref="Settings(LocalInfrastructure, string, string)"/>, with the service's database and broker given by their connection strings.</summary>
+    public static Dictionary<string, string> Settings(string service, string databaseConnectionString, string brokerConnectionString)
+    {
         var settings = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
-            [$"ConnectionStrings__{service}-db"] = infrastructure.PostgresConnectionString(database),
-            ["ConnectionStrings__rabbitmq"] = infrastructure.RabbitMqConnectionString,
+            [$"ConnectionStrings__{service}-db"] = databaseConnectionString,
+            ["ConnectionStrings__rabbitmq"] = brokerConnectionString,
             ["Platform__PersonalData__Key"] = Platform.ServiceDefaults.Security.PersonalDataProtector.NewKey(),
             ["Platform__Auth__Issuer"] = TestTokens.Issuer,
         };

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
-using Npgsql;
+using Platform.ServiceDefaults.Data;
 
 namespace Platform.ServiceDefaults.Http;
 
@@ -18,7 +18,7 @@ internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService 
 
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (httpContext.Response.HasStarted || !IsDatabaseAway(exception))
+        if (httpContext.Response.HasStarted || !exception.IsDatabaseAway())
         {
             return false;
         }
@@ -35,29 +35,6 @@ internal sealed partial class DatabaseUnavailableHandler(IProblemDetailsService 
             Type = "https://www.rfc-editor.org/rfc/rfc9110#section-15.6.4",
         };
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext { HttpContext = httpContext, ProblemDetails = problem, Exception = exception });
-    }
-
-    /// <summary>
-    /// Whether the exception (or one it wraps, as EF Core's do) says the database could not be reached or went away,
-    /// as opposed to a fault of the request or the code.
-    /// </summary>
-    internal static bool IsDatabaseAway(Exception exception)
-    {
-        for (var e = exception; e is not null; e = e.InnerException)
-        {
-            switch (e)
-            {
-                case PostgresException pg:
-                    return pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown
-                        or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.ReadOnlySqlTransaction
-                        or PostgresErrorCodes.TooManyConnections
-                        || pg.SqlState.StartsWith("08", StringComparison.Ordinal); // connection exceptions
-                case NpgsqlException npgsql:
-                    // Not reached, connection lost, or no pooled connection free in time (socket, I/O and timeout causes).
-                    return npgsql.IsTransient;
-            }
-        }
-        return false;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A {Method} request met its database away ({Exception}): answered 503")]

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Platform.ServiceDefaults.Data;
 
 namespace Platform.ServiceDefaults.Messaging;
 
@@ -74,8 +75,19 @@ public static class MessagingExtensions
                 // Measured here: the default prefetch of 16 starves consumers; 128 with 64 concurrent reaches ~15k msg/s.
                 cfg.PrefetchCount = 128;
                 cfg.ConcurrentMessageLimit = 64;
-                cfg.UseMessageRetry(r => r.Intervals(
-                    TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2)));
+                // The database away (a restart, a standby being promoted) is waited out, for about a minute and a half,
+                // rather than sending the message to the _error queue after the three quick retries that a fault of the
+                // code or of the message gets.
+                cfg.UseMessageRetry(r =>
+                {
+                    r.Handle<Exception>(e => e.IsDatabaseAway());
+                    r.Incremental(24, TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(250));
+                });
+                cfg.UseMessageRetry(r =>
+                {
+                    r.Handle<Exception>(e => !e.IsDatabaseAway());
+                    r.Intervals(TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(2));
+                });
                 cfg.ConfigureEndpoints(context);
             });
         });
