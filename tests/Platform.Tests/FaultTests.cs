@@ -20,7 +20,7 @@ namespace Platform.Tests;
 /// gateway answered its requests at once with a 503 problem.
 /// </summary>
 [Collection(StressPlatformCollection.Name)]
-public sealed class FaultTests(PlatformFixture platform, ITestOutputHelper output)
+public sealed class FaultTests(StressPlatformFixture platform, ITestOutputHelper output)
 {
     private const string Broker = "rabbitmq";
     private const string Killed = "stations";

@@ -10,7 +10,7 @@ namespace Platform.Tests;
 /// The whole platform, started once for the collection by the real app host with the locally installed PostgreSQL and
 /// RabbitMQ in a fresh data folder that is removed afterwards.
 /// </summary>
-public sealed class PlatformFixture : IAsyncLifetime
+public class PlatformFixture : IAsyncLifetime
 {
     public static readonly string[] DomainServices = ["organizations", "volunteers", "stations", "training", "rights"];
     public const double DemoScale = 0.01;
@@ -29,6 +29,9 @@ public sealed class PlatformFixture : IAsyncLifetime
     public HttpClient Operator { get; private set; } = null!;
     /// <summary>The bootstrap operator's password, as a developer reads it: from the data folder.</summary>
     public string OperatorPassword { get; private set; } = "";
+
+    /// <summary>More app host settings for a platform of a collection of its own.</summary>
+    protected virtual IEnumerable<string> Settings => [];
 
     public async Task InitializeAsync()
     {
@@ -49,7 +52,7 @@ public sealed class PlatformFixture : IAsyncLifetime
              // Training runs as two instances, as an operator scales a service out (ScaleOutTests).
              $"Platform:Instances:training={TrainingInstances}",
              // The dashboard runs as for an operator (the browser check opens it), on this process's own ports.
-             .. portArguments],
+             .. portArguments, .. Settings],
             (options, _) => options.DisableDashboard = false,
             timeout.Token);
         // Likewise the rights service's own limit on anonymous case intake (10 a minute per address).
@@ -211,10 +214,18 @@ public sealed class PlatformCollection : ICollectionFixture<PlatformFixture>
 /// <summary>
 /// A platform of its own for the tests that send malformed requests or break its parts: the fuzz run's requests include
 /// some that are valid after all (a hazard route, a station zone, an allowed host), and the fault test restarts the
-/// broker and kills a service; neither must change what the other end-to-end tests find.
+/// broker and kills a service; neither must change what the other end-to-end tests find. Its databases are spread
+/// over two PostgreSQL servers (<c>Platform:PostgresServers=2</c>), as a city may spread them over machines.
 /// </summary>
+public sealed class StressPlatformFixture : PlatformFixture
+{
+    public const int PostgresServers = 2;
+
+    protected override IEnumerable<string> Settings => [$"Platform:PostgresServers={PostgresServers}"];
+}
+
 [CollectionDefinition(Name)]
-public sealed class StressPlatformCollection : ICollectionFixture<PlatformFixture>
+public sealed class StressPlatformCollection : ICollectionFixture<StressPlatformFixture>
 {
     public const string Name = "stress-platform";
 }

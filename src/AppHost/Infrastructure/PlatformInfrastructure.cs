@@ -35,19 +35,28 @@ public sealed record PlatformInfrastructure(
         {
             mode = ContainerEngineAnswers() ? "containers" : "local";
         }
-        return mode switch
+        var infrastructure = mode switch
         {
             "containers" => AddContainers(builder),
             "local" => AddLocal(builder),
             _ => throw new InvalidOperationException($"Platform:Infrastructure must be auto, containers or local, not '{mode}'."),
         };
+        // A service's database given by its connection string (ConnectionStrings:<service>-db) lives there, on a server
+        // of the operator's, instead of on the servers the app host runs.
+        return infrastructure with
+        {
+            AddDatabase = name => string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name))
+                ? infrastructure.AddDatabase(name)
+                : builder.AddConnectionString(name),
+        };
     }
 
     private static PlatformInfrastructure AddContainers(IDistributedApplicationBuilder builder)
     {
-        var postgres = builder.AddPostgres(PostgresName).WithDataVolume("platform-postgres");
+        var servers = PostgresServerNames(builder).Select(name => builder.AddPostgres(name).WithDataVolume($"platform-{name}")).ToList();
         var rabbit = builder.AddRabbitMQ(BrokerName).WithManagementPlugin().WithDataVolume("platform-rabbitmq");
-        return new PlatformInfrastructure(rabbit, name => postgres.AddDatabase(name));
+        var databases = 0;
+        return new PlatformInfrastructure(rabbit, name => servers[databases++ % servers.Count].AddDatabase(name));
     }
 
     private static PlatformInfrastructure AddLocal(IDistributedApplicationBuilder builder)
@@ -55,15 +64,20 @@ public sealed record PlatformInfrastructure(
         var dataDirectory = DataDirectory(builder);
         var scripts = Path.Combine(builder.AppHostDirectory, "Infrastructure");
 
-        var pgData = Path.Combine(dataDirectory, "postgres");
-        var postgres = builder.AddResource(new LocalPostgresServer(PostgresName, dataDirectory,
-                StoredSecret(dataDirectory, "postgres.password")))
-            .WithArgs(Path.Combine(scripts, "postgres.sh"))
-            .WithEndpoint(name: LocalPostgresServer.EndpointName, scheme: "tcp", env: "PGPORT", isProxied: false)
-            .WithEnvironment("PLATFORM_PG_DATA", pgData)
-            .WithEnvironment(ctx => ctx.EnvironmentVariables["PLATFORM_PG_PASSWORD"] = ((LocalPostgresServer)ctx.Resource).Password)
-            .WithIconName("DatabaseStack");
-        AddPostgresLifecycle(builder, postgres.Resource);
+        var password = StoredSecret(dataDirectory, "postgres.password");
+        var servers = PostgresServerNames(builder).Select(name =>
+        {
+            // Each server keeps its own data folder.
+            var server = builder.AddResource(new LocalPostgresServer(name, dataDirectory, password))
+                .WithArgs(Path.Combine(scripts, "postgres.sh"))
+                .WithEndpoint(name: LocalPostgresServer.EndpointName, scheme: "tcp", env: "PGPORT", isProxied: false)
+                .WithEnvironment("PLATFORM_PG_DATA", Path.Combine(dataDirectory, name))
+                .WithEnvironment(ctx => ctx.EnvironmentVariables["PLATFORM_PG_PASSWORD"] = ((LocalPostgresServer)ctx.Resource).Password)
+                .WithIconName("DatabaseStack");
+            AddPostgresLifecycle(builder, server.Resource);
+            return server;
+        }).ToList();
+        var databases = 0;
 
         var rabbitData = Path.Combine(dataDirectory, "rabbitmq");
         var rabbit = builder.AddResource(new LocalRabbitMqServer(BrokerName, dataDirectory, StoredSecret(dataDirectory, "rabbitmq.password")))
@@ -80,7 +94,21 @@ public sealed record PlatformInfrastructure(
             .WithIconName("BranchFork");
         AddBrokerHealthCheck(builder, rabbit.Resource);
 
-        return new PlatformInfrastructure(rabbit, name => AddLocalDatabase(builder, postgres, name));
+        return new PlatformInfrastructure(rabbit, name => AddLocalDatabase(builder, servers[databases++ % servers.Count], name));
+    }
+
+    /// <summary>
+    /// The PostgreSQL servers the app host runs: one by default; <c>Platform:PostgresServers=N</c> runs N ("postgres",
+    /// "postgres-2", ...), the services' databases spread over them in turn, as a city may spread them over machines.
+    /// </summary>
+    private static List<string> PostgresServerNames(IDistributedApplicationBuilder builder)
+    {
+        var count = builder.Configuration.GetValue("Platform:PostgresServers", 1);
+        if (count < 1)
+        {
+            throw new InvalidOperationException($"Platform:PostgresServers must be 1 or more, not {count}.");
+        }
+        return [.. Enumerable.Range(1, count).Select(n => n == 1 ? PostgresName : $"{PostgresName}-{n}")];
     }
 
     private static IResourceBuilder<IResourceWithConnectionString> AddLocalDatabase(

@@ -16,7 +16,7 @@ namespace Platform.Tests.Fuzz;
 /// was valid after all): never a 5xx, a reset or a timeout. A new endpoint is covered without anyone remembering to.
 /// </summary>
 [Collection(StressPlatformCollection.Name)]
-public sealed class FuzzTests(PlatformFixture platform, ITestOutputHelper output)
+public sealed class FuzzTests(StressPlatformFixture platform, ITestOutputHelper output)
 {
     private const int Parallel = 8;
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
