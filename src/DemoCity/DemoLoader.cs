@@ -4,6 +4,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.DemoCity;
 
@@ -261,7 +262,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
 
     private async Task TrainingAsync(CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, Shanghai).DateTime);
+        var today = CityClock.DateOf(DateTimeOffset.UtcNow);
         await ForEach("courses", plan.Courses, async (c, token) =>
         {
             // Evening sessions (19:00-21:00 Beijing time) once a week, when most shifts have ended.
@@ -339,7 +340,7 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
             }, taker, Key("hotline-call", c.Index), token)).Expect($"Logging hotline call {c.Index}");
             Count("hotline calls", answer);
         }, ct);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, Shanghai).DateTime);
+        var today = CityClock.DateOf(now);
         // 14:30 Beijing time, sent in UTC: the rights service stores the offset as given and PostgreSQL takes UTC only.
         DateTimeOffset StartOf(PlannedActivity a)
         {
@@ -620,7 +621,6 @@ public sealed partial class DemoLoader(PlatformServices services, CityPlan plan,
 
     // ---- plumbing -------------------------------------------------------------------------------------------
 
-    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     /// <summary>
     /// Runs <paramref name="body"/> for every item, <see cref="DemoOptions.Parallelism"/> at a time, with a progress

@@ -13,6 +13,7 @@ using OpenTelemetry.Trace;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Telemetry;
+using Platform.ServiceDefaults.Time;
 
 namespace Microsoft.Extensions.Hosting;
 
@@ -28,6 +29,8 @@ public static class ServiceDefaultsExtensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
+        // The city's time zone (dates, months and hours as people count them), from its setting.
+        CityClock.Configure(builder.Configuration);
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);

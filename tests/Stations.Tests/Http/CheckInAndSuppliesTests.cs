@@ -6,6 +6,7 @@ using Platform.ServiceDefaults.Security;
 using Platform.Stations.Apis;
 using Platform.Stations.Domain;
 using Platform.TestSupport;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Stations.Tests.Http;
 
@@ -32,7 +33,7 @@ public sealed class CheckInAndSuppliesTests(LocalInfrastructure infrastructure) 
         var visits = await OkAsync<VisitsResponse>(keeper, $"/stations/{station.Id}/visits");
         Assert.Equal(2, visits.Total);
         Assert.Equal(2, visits.Workers);
-        var hour = OpeningHours.LocalTime(firstBody.At).Hour;
+        var hour = CityClock.LocalDateTime(firstBody.At).Hour;
         Assert.Equal(2, visits.ByHour[hour].Count);
         Assert.Equal(24, visits.ByHour.Count);
         Assert.Equal(new HourCount(hour, 2), Assert.Single(visits.BusiestHours));
@@ -173,7 +174,7 @@ public sealed class CheckInAndSuppliesTests(LocalInfrastructure infrastructure) 
         using var checkIn = await PostAsync(Worker(Guid.NewGuid()), $"/stations/{a.Id}/check-ins", new { code });
         Assert.Equal(HttpStatusCode.Created, checkIn.StatusCode);
         // The month the service filed the check-in under, by its own time (not the test's a moment later, which may be the next month).
-        var checkedInOn = DateOnly.FromDateTime(OpeningHours.LocalTime((await ReadAsync<CheckInResponse>(checkIn)).At));
+        var checkedInOn = DateOnly.FromDateTime(CityClock.LocalDateTime((await ReadAsync<CheckInResponse>(checkIn)).At));
         var supervisor = Client(TestTokens.For(PlatformRoles.Supervisor));
 
         var stats = await OkAsync<StatsResponse>(supervisor, "/stats?period=month");

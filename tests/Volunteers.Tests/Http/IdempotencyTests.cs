@@ -3,6 +3,7 @@ using Platform.ServiceDefaults.Http;
 using Platform.TestSupport;
 using Platform.Volunteers.Apis;
 using Platform.Volunteers.Domain;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Volunteers.Tests.Http;
 
@@ -59,7 +60,7 @@ public sealed class IdempotencyTests(LocalInfrastructure infrastructure) : Volun
         var community = await CommunityAsync(UniqueDistrict());
         var workerId = await WorkerServingInAsync(community, enterpriseId);
         var worker = Worker(workerId);
-        var body = new { kind = "elderly-help", servedOn = CityCalendar.DateOf(DateTimeOffset.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), hours = 1.5m, communityId = community };
+        var body = new { kind = "elderly-help", servedOn = CityClock.DateOf(DateTimeOffset.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), hours = 1.5m, communityId = community };
 
         for (var round = 0; round < 3; round++)
         {

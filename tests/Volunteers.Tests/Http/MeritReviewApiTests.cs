@@ -3,12 +3,13 @@ using Platform.ServiceDefaults.Http;
 using Platform.TestSupport;
 using Platform.Volunteers.Apis;
 using Platform.Volunteers.Domain;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Volunteers.Tests.Http;
 
 public sealed class MeritReviewApiTests(LocalInfrastructure infrastructure) : VolunteersApiTest(infrastructure)
 {
-    private static readonly string ThisMonth = ReviewMonth.Of(CityCalendar.DateOf(DateTimeOffset.UtcNow)).ToString();
+    private static readonly string ThisMonth = ReviewMonth.Of(CityClock.DateOf(DateTimeOffset.UtcNow)).ToString();
 
     private async Task<NominationView> NominateAsync(HttpClient by, Guid workerId, string title)
     {

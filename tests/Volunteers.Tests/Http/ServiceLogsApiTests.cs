@@ -6,6 +6,7 @@ using Platform.ServiceDefaults.Http;
 using Platform.TestSupport;
 using Platform.Volunteers.Apis;
 using Platform.Volunteers.Domain;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Volunteers.Tests.Http;
 
@@ -117,7 +118,7 @@ public sealed class ServiceLogsApiTests(LocalInfrastructure infrastructure) : Vo
         var stats = await GetOkAsync<VolunteerStats>(Officer(), "/stats");
         Assert.Equal((2L, 1L, 10m), (stats.Volunteers, stats.VanguardTeams, stats.ServiceHours));
         Assert.Equal(10m, stats.ServiceHoursByKind["epidemic-prevention"]);
-        var statsToday = await GetOkAsync<VolunteerStats>(Officer(), $"/stats?from={Uri.EscapeDataString(CityCalendar.StartOf(Today).ToString("O"))}");
+        var statsToday = await GetOkAsync<VolunteerStats>(Officer(), $"/stats?from={Uri.EscapeDataString(CityClock.StartOf(Today).ToString("O"))}");
         Assert.Equal(8m, statsToday.ServiceHours);
     }
 

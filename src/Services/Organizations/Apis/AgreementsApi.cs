@@ -5,6 +5,7 @@ using Platform.Organizations.Domain;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Organizations.Apis;
 
@@ -39,7 +40,7 @@ public static class AgreementsApi
     internal static async Task<Results<Created<AgreementResponse>, ValidationProblem, ProblemHttpResult>> Sign(
         SignAgreementRequest request, OrganizationsDb db, TimeProvider clock, CancellationToken ct)
     {
-        var signed = JointBuildingAgreement.Sign(request.EnterpriseId, request.CommunityId, request.SignedOn, request.Terms, ShanghaiCalendar.Today(clock), clock.GetUtcNow());
+        var signed = JointBuildingAgreement.Sign(request.EnterpriseId, request.CommunityId, request.SignedOn, request.Terms, CityClock.Today(clock), clock.GetUtcNow());
         if (!signed.IsValid)
         {
             return TypedResults.ValidationProblem(signed.Errors);

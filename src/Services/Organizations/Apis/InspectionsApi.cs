@@ -6,6 +6,7 @@ using Platform.Organizations.Domain;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Organizations.Apis;
 
@@ -140,7 +141,7 @@ public static class InspectionsApi
         {
             return TypedResults.NotFound();
         }
-        if (inspection.Complete(request.CompletedOn, request.Checks, request.Problems, ShanghaiCalendar.Today(clock), clock.GetUtcNow()) is { } refusal)
+        if (inspection.Complete(request.CompletedOn, request.Checks, request.Problems, CityClock.Today(clock), clock.GetUtcNow()) is { } refusal)
         {
             return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
         }
@@ -157,7 +158,7 @@ public static class InspectionsApi
         {
             return TypedResults.NotFound();
         }
-        if (inspection.ResolveProblem(problemId, request.ResolvedOn, request.Note, ShanghaiCalendar.Today(clock)) is { } refusal)
+        if (inspection.ResolveProblem(problemId, request.ResolvedOn, request.Note, CityClock.Today(clock)) is { } refusal)
         {
             return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
         }

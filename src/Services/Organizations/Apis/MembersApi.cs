@@ -6,6 +6,7 @@ using Platform.Organizations.Domain;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Organizations.Apis;
 
@@ -130,7 +131,7 @@ public static class MembersApi
         {
             return TypedResults.NotFound();
         }
-        if (member.RecordJoinedParty(request.JoinedPartyOn, ShanghaiCalendar.Today(clock)) is { } refusal)
+        if (member.RecordJoinedParty(request.JoinedPartyOn, CityClock.Today(clock)) is { } refusal)
         {
             return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
         }
@@ -158,7 +159,7 @@ public static class MembersApi
         {
             return TypedResults.ValidationProblem(errors);
         }
-        var today = ShanghaiCalendar.Today(clock);
+        var today = CityClock.Today(clock);
         var keys = PoliticalBirthday.KeysInWindow(today, window).ToList();
         var todayKey = PoliticalBirthday.Key(today);
         // Joined today is not an anniversary yet.

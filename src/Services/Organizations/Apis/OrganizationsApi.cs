@@ -6,6 +6,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Organizations.Apis;
 
@@ -101,7 +102,7 @@ public static class OrganizationsApi
             return Refusals.Field("localCommunityId", $"There is no community {communityId}.");
         }
         var applied = PartyOrganization.ApplyToFound(request.Name, request.Kind, request.AppliedOn, enterpriseIds, request.LocalCommunityId, parent,
-            ShanghaiCalendar.Today(clock), clock.GetUtcNow());
+            CityClock.Today(clock), clock.GetUtcNow());
         if (!applied.IsValid)
         {
             return TypedResults.ValidationProblem(applied.Errors);
@@ -177,7 +178,7 @@ public static class OrganizationsApi
         {
             return TypedResults.NotFound();
         }
-        if (organization.Approve(request.ApprovedOn, request.ApprovingBody, ShanghaiCalendar.Today(clock)) is { } refusal)
+        if (organization.Approve(request.ApprovedOn, request.ApprovingBody, CityClock.Today(clock)) is { } refusal)
         {
             return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
         }
@@ -205,7 +206,7 @@ public static class OrganizationsApi
         {
             return TypedResults.NotFound();
         }
-        if (organization.Reject(request.RejectedOn, request.Reason, ShanghaiCalendar.Today(clock)) is { } refusal)
+        if (organization.Reject(request.RejectedOn, request.Reason, CityClock.Today(clock)) is { } refusal)
         {
             return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
         }

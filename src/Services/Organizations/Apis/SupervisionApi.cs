@@ -5,6 +5,7 @@ using Platform.Organizations.Domain;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Organizations.Apis;
 
@@ -69,7 +70,7 @@ public static class SupervisionApi
         var check = await db.SixHaves.FirstOrDefaultAsync(c => c.OrganizationId == id && c.Item == which, ct);
         var isNew = check is null;
         check ??= SixHavesCheck.For(organization, which);
-        if (check.Record(organization, request.Evidence, request.VerifiedOn, ShanghaiCalendar.Today(clock), clock.GetUtcNow()) is { } refusal)
+        if (check.Record(organization, request.Evidence, request.VerifiedOn, CityClock.Today(clock), clock.GetUtcNow()) is { } refusal)
         {
             return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
         }
@@ -126,7 +127,7 @@ public static class SupervisionApi
         {
             return TypedResults.NotFound();
         }
-        if (Delivery.Record(organization, request.Item, request.DeliveredOn, request.Note, ShanghaiCalendar.Today(clock), clock.GetUtcNow(), out var delivery) is { } refusal)
+        if (Delivery.Record(organization, request.Item, request.DeliveredOn, request.Note, CityClock.Today(clock), clock.GetUtcNow(), out var delivery) is { } refusal)
         {
             return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
         }

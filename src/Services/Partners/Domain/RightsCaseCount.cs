@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults.Time;
 namespace Platform.Partners.Domain;
 
 /// <summary>
@@ -7,7 +8,6 @@ namespace Platform.Partners.Domain;
 public sealed class RightsCaseCount
 {
     public const string UnknownDistrict = "unknown";
-    private static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     public string Month { get; private set; } = "";
     public string District { get; private set; } = "";
@@ -25,13 +25,12 @@ public sealed class RightsCaseCount
     public void CountResolved() => Resolved++;
 
     /// <summary>The month (yyyy-MM) an instant falls in, in the city's time zone.</summary>
-    public static string MonthOf(DateTimeOffset instant) =>
-        TimeZoneInfo.ConvertTime(instant, Shanghai).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+    public static string MonthOf(DateTimeOffset instant) => CityClock.MonthOf(instant);
 
     /// <summary>The last month that has fully ended at <paramref name="now"/> (city time).</summary>
     public static string LastClosedMonth(DateTimeOffset now)
     {
-        var local = TimeZoneInfo.ConvertTime(now, Shanghai);
+        var local = CityClock.LocalDateTime(now);
         return new DateTime(local.Year, local.Month, 1, 0, 0, 0, DateTimeKind.Unspecified).AddMonths(-1)
             .ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
     }

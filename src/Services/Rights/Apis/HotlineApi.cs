@@ -5,6 +5,7 @@ using Platform.Rights.Data;
 using Platform.Rights.Domain;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Rights.Apis;
 
@@ -135,7 +136,7 @@ public static class HotlineApi
     internal static async Task<Results<Ok<CallStats>, ValidationProblem>> Stats(
         RightsDb db, TimeProvider clock, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
-        var today = LocalTime.DateOf(clock.GetUtcNow());
+        var today = CityClock.DateOf(clock.GetUtcNow());
         var last = to ?? today;
         var first = from ?? last.AddDays(-29);
         if (last < first)

@@ -1,5 +1,6 @@
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Validation;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Rights.Domain;
 
@@ -93,7 +94,7 @@ public sealed class HotlineCall
         {
             Id = Guid.CreateVersion7(now),
             StartedAt = started,
-            LocalDate = LocalTime.DateOf(started),
+            LocalDate = CityClock.DateOf(started),
             DurationSeconds = duration,
             Category = category,
             Outcome = outcome,
@@ -102,33 +103,5 @@ public sealed class HotlineCall
             TakenBy = takenBy,
             LoggedAt = now,
         });
-    }
-}
-
-/// <summary>Times are stored in UTC and counted by the local day in Langfang.</summary>
-public static class LocalTime
-{
-    /// <summary>China has kept UTC+8 all year since 1991; the fixed offset covers a machine without time-zone data.</summary>
-    public static readonly TimeZoneInfo Zone = FindZone();
-
-    public static DateOnly DateOf(DateTimeOffset time) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time, Zone).DateTime);
-
-    /// <summary>The first instant of a local day, in UTC.</summary>
-    public static DateTimeOffset StartOf(DateOnly date)
-    {
-        var local = date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
-    }
-
-    private static TimeZoneInfo FindZone()
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            return TimeZoneInfo.CreateCustomTimeZone("Asia/Shanghai", TimeSpan.FromHours(8), "China Standard Time", "CST");
-        }
     }
 }

@@ -5,6 +5,7 @@ using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 using Platform.Stations.Data;
 using Platform.Stations.Domain;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Stations.Apis;
 
@@ -141,7 +142,7 @@ public static class CheckInsApi
     /// <summary>A period of local dates: default the last 30 days up to today (Asia/Shanghai).</summary>
     internal static (DateOnly From, DateOnly To) Period(Dictionary<string, string[]> errors, TimeProvider clock, DateOnly? from, DateOnly? to)
     {
-        var today = DateOnly.FromDateTime(OpeningHours.LocalTime(clock.GetUtcNow()));
+        var today = DateOnly.FromDateTime(CityClock.LocalDateTime(clock.GetUtcNow()));
         var last = to ?? today;
         var first = from ?? last.AddDays(-29);
         if (first > last)

@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults.Time;
 namespace Platform.Stations.Domain;
 
 /// <summary>A worker's visit to a station, recorded when the worker's app submits the station's signed QR code.</summary>
@@ -18,7 +19,7 @@ public sealed class CheckIn
 
     public static CheckIn Record(Guid stationId, Guid workerId, DateTimeOffset now)
     {
-        var local = OpeningHours.LocalTime(now);
+        var local = CityClock.LocalDateTime(now);
         return new CheckIn
         {
             Id = Guid.CreateVersion7(now),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Platform.ServiceDefaults.Validation;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Stations.Domain;
 
@@ -72,7 +73,6 @@ public sealed class OpeningHours
     /// <summary>How far ahead "until" and "opens next" look: a month covers any holiday week or short closure.</summary>
     public static readonly int LookAheadDays = 31;
 
-    public static readonly TimeZoneInfo Zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
 
     public OpeningHours(IReadOnlyList<WeeklySpan> weekly, IReadOnlyList<HoursException> exceptions)
     {
@@ -109,15 +109,11 @@ public sealed class OpeningHours
         return _byDay[(int)date.DayOfWeek];
     }
 
-    public static DateTime LocalTime(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, Zone).DateTime;
-
-    private static DateTimeOffset ToInstant(DateTime local) =>
-        new(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), Zone.GetUtcOffset(local));
 
     /// <summary>Open at this instant? The fast check used by the nearby search for every candidate.</summary>
     public bool IsOpenAt(DateTimeOffset instant)
     {
-        var local = LocalTime(instant);
+        var local = CityClock.LocalDateTime(instant);
         var date = DateOnly.FromDateTime(local);
         var minute = (local.Hour * 60) + local.Minute + (local.Second / 60.0) + (local.Millisecond / 60000.0);
         foreach (var s in SpansOn(date))
@@ -142,7 +138,7 @@ public sealed class OpeningHours
     /// <summary>Open or not at an instant, until when, or when it opens next (within <see cref="LookAheadDays"/>).</summary>
     public OpenState StateAt(DateTimeOffset instant)
     {
-        var local = LocalTime(instant);
+        var local = CityClock.LocalDateTime(instant);
         var today = DateOnly.FromDateTime(local);
         var intervals = new List<(DateTime Start, DateTime End)>();
         for (var d = -1; d <= LookAheadDays; d++)
@@ -173,12 +169,12 @@ public sealed class OpeningHours
         {
             if (local < start)
             {
-                return new OpenState(false, null, ToInstant(start));
+                return new OpenState(false, null, CityClock.FromLocal(start));
             }
             if (local < end)
             {
                 // A run reaching the horizon is open around the clock as far as anyone can tell.
-                return new OpenState(true, end >= horizon ? null : ToInstant(end), null);
+                return new OpenState(true, end >= horizon ? null : CityClock.FromLocal(end), null);
             }
         }
         return new OpenState(false, null, null);

@@ -5,6 +5,7 @@ using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
 using Platform.Training.Data;
 using Platform.Training.Domain;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Training.Apis;
 
@@ -25,7 +26,7 @@ public sealed record CourseResponse(
     public static CourseResponse From(Course c, Venue? venue) => new(
         c.Id, c.Title, c.Kind, c.Provider, c.ProviderName, c.Delivery, venue is null ? null : VenueSummaryOf(venue), c.Address,
         c.Capacity, c.SeatsLeft, c.CompletionPercent, c.SessionsRequired, c.ProgrammeId,
-        [.. c.Sessions.OrderBy(s => s.StartsAt).Select(s => new SessionResponse(s.Id, s.StartsAt.ToShanghai(), s.EndsAt.ToShanghai()))]);
+        [.. c.Sessions.OrderBy(s => s.StartsAt).Select(s => new SessionResponse(s.Id, s.StartsAt.ToCityTime(), s.EndsAt.ToCityTime()))]);
 
     public static VenueSummary VenueSummaryOf(Venue v) => new(v.Id, v.Name, v.District, v.Latitude, v.Longitude, v.IsOpen);
 }
@@ -120,7 +121,7 @@ public static class CoursesApi
                 c.Capacity, c.Capacity - c.SeatsTaken, c.FirstSessionAt, c.Sessions.Count))
             .ToListAsync(ct);
         return TypedResults.Ok(new Page<CourseSummary>(
-            [.. items.Select(i => i with { FirstSessionAt = i.FirstSessionAt.ToShanghai() })], paging.PageNumber, paging.Size, total));
+            [.. items.Select(i => i with { FirstSessionAt = i.FirstSessionAt.ToCityTime() })], paging.PageNumber, paging.Size, total));
     }
 
     internal static async Task<Results<Ok<CourseResponse>, NotFound>> Get(Guid id, TrainingDb db, CancellationToken ct)

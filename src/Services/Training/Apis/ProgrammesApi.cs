@@ -4,6 +4,7 @@ using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 using Platform.Training.Data;
 using Platform.Training.Domain;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Training.Apis;
 
@@ -89,5 +90,5 @@ public static class ProgrammesApi
         db.Enrolments.Where(e => e.Status == EnrolmentStatus.Completed && db.Courses.Any(c => c.Id == e.CourseId && c.ProgrammeId == programmeId));
 
     private static ProgrammeResponse Response(Programme p, long completions, DateTimeOffset now) =>
-        new(p.Id, p.Name, p.Target, p.StartsOn, p.EndsOn, p.Progress(completions, ShanghaiTime.Today(now)));
+        new(p.Id, p.Name, p.Target, p.StartsOn, p.EndsOn, p.Progress(completions, CityClock.DateOf(now)));
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Platform.Contracts;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Training.Domain;
 
@@ -31,7 +32,7 @@ public sealed class Certificate
 
     public string DisplayCode => $"{Code[..4]}-{Code[4..8]}-{Code[8..]}";
 
-    public DateOnly IssuedOn => ShanghaiTime.Today(IssuedAt);
+    public DateOnly IssuedOn => CityClock.DateOf(IssuedAt);
 
     public static Certificate Issue(Course course, Enrolment enrolment, DateTimeOffset now)
     {

@@ -1,5 +1,6 @@
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Validation;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Training.Domain;
 
@@ -119,7 +120,7 @@ public sealed class Notice
         Kind = NoticeKind.SeatFreed,
         CourseId = course.Id,
         EnrolmentId = enrolment.Id,
-        Text = $"A seat freed up on \"{course.Title}\": you are now enrolled. The first session starts {course.FirstSessionAt.ToShanghai():yyyy-MM-dd HH:mm} (Beijing time).",
+        Text = $"A seat freed up on \"{course.Title}\": you are now enrolled. The first session starts {course.FirstSessionAt.ToCityTime():yyyy-MM-dd HH:mm} (Beijing time).",
         CreatedAt = now,
     };
 

@@ -2,6 +2,7 @@ using Platform.Contracts;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Validation;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Training.Domain;
 
@@ -51,7 +52,7 @@ public sealed class StudyActivity
         FixedStudyOccasion? occasion = null;
         if (heldOn is not null)
         {
-            if (validDate > ShanghaiTime.Today(now))
+            if (validDate > CityClock.DateOf(now))
             {
                 errors.Add("heldOn", "An activity is recorded once held: heldOn must not be in the future.");
             }

@@ -7,6 +7,7 @@ using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Volunteers.Apis;
 
@@ -246,7 +247,7 @@ public static class MeritReviewApi
             return BadMonth();
         }
         var now = clock.GetUtcNow();
-        if (reviewMonth.FirstDay > CityCalendar.DateOf(now))
+        if (reviewMonth.FirstDay > CityClock.DateOf(now))
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["month"] = ["A month that has not begun cannot be closed."] });
         }

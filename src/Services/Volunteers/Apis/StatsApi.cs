@@ -4,6 +4,7 @@ using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Volunteers.Apis;
 
@@ -77,7 +78,7 @@ public static class StatsApi
         var volunteers = await db.VanguardMemberships.LongCountAsync(m => m.LeftAt == null, ct);
         var teams = await db.VanguardTeams.LongCountAsync(t => t.DissolvedAt == null, ct);
         var hoursByKind = await ServiceLogsApi.InPeriod(db.ServiceLogs.Where(l => l.Status == ServiceLogStatus.Confirmed),
-                from is { } hf ? CityCalendar.DateOf(hf) : null, to is { } ht ? CityCalendar.DateOf(ht) : null)
+                from is { } hf ? CityClock.DateOf(hf) : null, to is { } ht ? CityClock.DateOf(ht) : null)
             .GroupBy(l => l.Kind).Select(g => new { g.Key, Hours = g.Sum(l => l.Hours) }).ToListAsync(ct);
 
         return TypedResults.Ok(new VolunteerStats(

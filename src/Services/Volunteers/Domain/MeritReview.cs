@@ -1,6 +1,7 @@
 using System.Globalization;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Validation;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Volunteers.Domain;
 
@@ -183,7 +184,7 @@ public sealed class MeritNomination
         {
             errors.Add("workerId", "An excellent community volunteer must be reported in to a community.");
         }
-        if (month.FirstDay > CityCalendar.DateOf(now))
+        if (month.FirstDay > CityClock.DateOf(now))
         {
             errors.Add("month", "Nominations are for the current or a past month.");
         }

@@ -1,6 +1,7 @@
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Validation;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Volunteers.Domain;
 
@@ -76,7 +77,7 @@ public sealed class ServiceLog
         {
             errors.Add("note", "note is required for service of kind other: say what was done.");
         }
-        var today = CityCalendar.DateOf(now);
+        var today = CityClock.DateOf(now);
         var servedOn = errors.Required("servedOn", details.ServedOn);
         if (details.ServedOn is not null && servedOn > today)
         {

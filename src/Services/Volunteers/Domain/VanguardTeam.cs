@@ -1,5 +1,6 @@
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Validation;
+using Platform.ServiceDefaults.Time;
 
 namespace Platform.Volunteers.Domain;
 
@@ -180,13 +181,13 @@ public sealed class VanguardMembership
         TeamId = teamId,
         WorkerId = workerId,
         JoinedAt = now,
-        JoinedOn = CityCalendar.DateOf(now),
+        JoinedOn = CityClock.DateOf(now),
     };
 
     internal void End(MembershipEnd how, DateTimeOffset now)
     {
         LeftAt = now;
-        LeftOn = CityCalendar.DateOf(now);
+        LeftOn = CityClock.DateOf(now);
         EndedBy = how;
     }
 }
