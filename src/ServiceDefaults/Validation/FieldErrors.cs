@@ -70,6 +70,10 @@ public sealed class FieldErrors
         return v;
     }
 
+    /// <summary>A WGS-84 position from its two fields: each required and within its range.</summary>
+    public Geography.GeoPoint Position(double? latitude, double? longitude, string latitudeField = "latitude", string longitudeField = "longitude") =>
+        new(Range(latitudeField, latitude, -90, 90), Range(longitudeField, longitude, -180, 180));
+
     /// <summary>History older than this is an archive, not a working record: imports of an earlier ledger stop here.</summary>
     public static readonly TimeSpan MaxHistoryAge = TimeSpan.FromDays(2 * 365);
 

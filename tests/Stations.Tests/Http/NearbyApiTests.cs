@@ -3,6 +3,7 @@ using System.Net;
 using Platform.Stations.Apis;
 using Platform.Stations.Domain;
 using Platform.TestSupport;
+using Platform.ServiceDefaults.Geography;
 
 namespace Platform.Stations.Tests.Http;
 

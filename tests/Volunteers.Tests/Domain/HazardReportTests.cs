@@ -1,4 +1,5 @@
 using Platform.Volunteers.Domain;
+using Platform.ServiceDefaults.Geography;
 
 namespace Platform.Volunteers.Tests.Domain;
 

@@ -39,11 +39,10 @@ public sealed class Community
             Name = errors.Text("name", name, NameMaxLength),
             District = errors.Text("district", district, PlaceMaxLength),
             Street = errors.Text("street", street, PlaceMaxLength),
-            Latitude = errors.Range("latitude", latitude, -90, 90),
-            Longitude = errors.Range("longitude", longitude, -180, 180),
             RegisteredAt = now,
             ChangedAt = now,
         };
+        (community.Latitude, community.Longitude) = errors.Position(latitude, longitude);
         return errors.Any ? Validated<Community>.Invalid(errors) : Validated<Community>.Ok(community);
     }
 
@@ -57,8 +56,7 @@ public sealed class Community
         var validName = errors.Text("name", name, NameMaxLength);
         var validDistrict = errors.Text("district", district, PlaceMaxLength);
         var validStreet = errors.Text("street", street, PlaceMaxLength);
-        var validLatitude = errors.Range("latitude", latitude, -90, 90);
-        var validLongitude = errors.Range("longitude", longitude, -180, 180);
+        var (validLatitude, validLongitude) = errors.Position(latitude, longitude);
         if (!errors.Any)
         {
             (Name, District, Street, Latitude, Longitude) = (validName, validDistrict, validStreet, validLatitude, validLongitude);

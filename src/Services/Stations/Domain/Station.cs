@@ -112,8 +112,7 @@ public sealed class Station
 
     private void SetLocation(FieldErrors errors, double? latitude, double? longitude)
     {
-        Latitude = errors.Range("latitude", latitude, -90, 90);
-        Longitude = errors.Range("longitude", longitude, -180, 180);
+        (Latitude, Longitude) = errors.Position(latitude, longitude);
     }
 
     /// <summary>The keeper keeps the hours current (holidays, temporary closures).</summary>

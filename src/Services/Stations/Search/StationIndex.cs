@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Platform.Stations.Domain;
+using Platform.ServiceDefaults.Geography;
 
 namespace Platform.Stations.Search;
 
@@ -35,7 +36,7 @@ public sealed record NearbyHit(StationPin Station, double DistanceMetres);
 public sealed class StationIndex
 {
     public const double CellDegrees = 0.01;
-    private const double MetresPerDegree = Math.PI * GeoPoint.EarthRadius / 180;
+    private const double MetresPerDegree = GeoPoint.MetresPerDegreeLatitude;
     private const int LonCells = (int)(360 / CellDegrees);
 
     private readonly ConcurrentDictionary<long, StationPin[]> _cells = new();

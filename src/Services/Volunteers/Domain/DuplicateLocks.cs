@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults.Geography;
 namespace Platform.Volunteers.Domain;
 
 /// <summary>

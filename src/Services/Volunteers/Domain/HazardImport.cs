@@ -1,5 +1,6 @@
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Validation;
+using Platform.ServiceDefaults.Geography;
 
 namespace Platform.Volunteers.Domain;
 
@@ -63,7 +64,7 @@ public static class HazardImport
                 errors.Add($"{field}.externalId", $"{field}.externalId appears twice in this batch.");
             }
             var category = errors.Required($"{field}.category", r.Category);
-            var position = new GeoPoint(errors.Range($"{field}.latitude", r.Latitude, -90, 90), errors.Range($"{field}.longitude", r.Longitude, -180, 180));
+            var position = errors.Position(r.Latitude, r.Longitude, $"{field}.latitude", $"{field}.longitude");
             var description = errors.OptionalText($"{field}.description", r.Description, HazardReport.DescriptionMaxLength);
             var reportedAt = errors.PastTime($"{field}.reportedAt", r.ReportedAt, now);
             var history = CheckHistory(field, r.History, reportedAt, now, errors);

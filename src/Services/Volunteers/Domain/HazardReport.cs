@@ -2,6 +2,7 @@ using Platform.Contracts;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Validation;
+using Platform.ServiceDefaults.Geography;
 
 namespace Platform.Volunteers.Domain;
 
@@ -70,7 +71,7 @@ public sealed class HazardReport
     {
         var errors = new FieldErrors();
         validCategory = errors.Required(categoryField, category);
-        position = new GeoPoint(errors.Range(latitudeField, latitude, -90, 90), errors.Range(longitudeField, longitude, -180, 180));
+        position = errors.Position(latitude, longitude, latitudeField, longitudeField);
         validDescription = errors.OptionalText("description", description, DescriptionMaxLength);
         return errors;
     }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Validation;
+using Platform.ServiceDefaults.Geography;
 
 namespace Platform.Volunteers.Domain;
 

@@ -6,6 +6,7 @@ using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
+using Platform.ServiceDefaults.Geography;
 
 namespace Platform.Volunteers.Hazards;
 
