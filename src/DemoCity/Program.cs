@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Platform.DemoCity;
 
-// Loads the demo city (DOMAIN.md's figures) into a running platform through the services' APIs, then exits:
+// Loads the demo city (the report's figures, docs/domain.md) into a running platform through the services' APIs, then exits:
 // 0 when everything is there, 1 when something could not be loaded (the log says what).
 var builder = Host.CreateApplicationBuilder(args);
 builder.ConfigureOpenTelemetry();
