@@ -26,26 +26,18 @@ public static class CommunityDirectoryApi
         return group;
     }
 
-    private static async Task<Results<Ok<Page<CommunityView>>, ValidationProblem>> List(
+    private static async Task<Ok<Page<CommunityView>>> List(
         CommunityDirectory directory, [AsParameters] PageQuery paging, string? district, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = directory.Communities;
         if (!string.IsNullOrWhiteSpace(district))
         {
             query = query.Where(c => c.District == district);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query
+        return TypedResults.Ok(await query
             .OrderBy(c => c.District).ThenBy(c => c.Name).ThenBy(c => c.Id)
-            .Skip(paging.Skip).Take(paging.Size)
             .Select(c => new CommunityView(c.Id, c.Name, c.District, c.Street, c.Latitude, c.Longitude))
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<CommunityView>(items, paging.PageNumber, paging.Size, total));
+            .ToPageAsync(paging, ct));
     }
 
     private static async Task<Results<Ok<CommunityView>, NotFound>> Get(CommunityDirectory directory, Guid id, CancellationToken ct)

@@ -1,7 +1,17 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.EntityFrameworkCore;
+
 namespace Platform.ServiceDefaults.Http;
 
-/// <summary>Paging query of every list: <c>?page=1&amp;pageSize=50</c>; nothing returns an unbounded list.</summary>
-public sealed record PageQuery(int? Page, int? PageSize)
+/// <summary>
+/// Paging query of every list: <c>?page=1&amp;pageSize=50</c>; nothing returns an unbounded list. An endpoint that
+/// takes it (<c>[AsParameters] PageQuery paging</c>) refuses a page or page size out of range with a validation
+/// problem before its handler runs: the check is here, once, not in each handler.
+/// </summary>
+public sealed record PageQuery(int? Page, int? PageSize) : IEndpointParameterMetadataProvider
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
@@ -23,6 +33,37 @@ public sealed record PageQuery(int? Page, int? PageSize)
             errors["pageSize"] = [$"pageSize must be between 1 and {MaxPageSize}."];
         }
         return errors;
+    }
+
+    public static void PopulateMetadata(ParameterInfo parameter, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status400BadRequest, typeof(HttpValidationProblemDetails), ["application/problem+json"]));
+        var position = parameter.Position;
+        builder.FilterFactories.Add((_, next) => async context =>
+            context.GetArgument<PageQuery>(position).Validate() is { Count: > 0 } errors
+                ? TypedResults.ValidationProblem(errors)
+                : await next(context));
+    }
+}
+
+public static class PagingExtensions
+{
+    /// <summary>One page of an ordered query, with the number of all its rows.</summary>
+    public static async Task<Page<T>> ToPageAsync<T>(this IQueryable<T> ordered, PageQuery paging, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(paging);
+        var total = await ordered.LongCountAsync(ct);
+        var items = await ordered.Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
+        return new Page<T>(items, paging.PageNumber, paging.Size, total);
+    }
+
+    /// <summary>The same page with each item turned into what the API answers (for mapping that cannot run in SQL).</summary>
+    public static Page<TOut> Map<TIn, TOut>(this Page<TIn> page, Func<TIn, TOut> map)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        return new Page<TOut>([.. page.Items.Select(map)], page.PageNumber, page.PageSize, page.Total);
     }
 }
 

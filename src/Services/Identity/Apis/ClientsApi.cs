@@ -102,11 +102,6 @@ public static class ClientsApi
     internal static async Task<Results<Ok<Page<PartnerClientResponse>>, ValidationProblem>> List(
         IdentityDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.Set<OpenIddictEntityFrameworkCoreApplication>().AsNoTracking().Where(a => a.ClientType == ClientTypes.Confidential);
         var total = await query.LongCountAsync(ct);
         var items = await query.OrderBy(a => a.ClientId).Skip(paging.Skip).Take(paging.Size)

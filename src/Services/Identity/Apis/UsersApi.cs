@@ -69,11 +69,6 @@ public static class UsersApi
     internal static async Task<Results<Ok<Page<StaffUserResponse>>, ValidationProblem>> List(
         IdentityDb db, [AsParameters] PageQuery paging, string? role, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.StaffUsers.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(role))
         {

@@ -74,11 +74,6 @@ public static class AgreementsApi
     internal static async Task<Results<Ok<Page<AgreementResponse>>, ValidationProblem>> List(
         OrganizationsDb db, [AsParameters] PageQuery paging, Guid? enterpriseId, Guid? communityId, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.Agreements.AsNoTracking();
         if (enterpriseId is not null)
         {

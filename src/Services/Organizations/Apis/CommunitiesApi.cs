@@ -102,11 +102,6 @@ public static class CommunitiesApi
     internal static async Task<Results<Ok<Page<CommunityResponse>>, ValidationProblem>> List(
         OrganizationsDb db, [AsParameters] PageQuery paging, string? district, string? street, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.Communities.AsNoTracking();
         if (!string.IsNullOrWhiteSpace(district))
         {

@@ -68,7 +68,7 @@ public static class EnterprisesApi
     internal static async Task<Results<Ok<Page<EnterpriseResponse>>, ValidationProblem>> List(
         OrganizationsDb db, [AsParameters] PageQuery paging, string? industry, string? district, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var industryFilter = KebabEnum.Filter<Industry>(industry, "industry", errors);
         if (errors.Count > 0)
         {

@@ -101,7 +101,7 @@ public static class InspectionsApi
     internal static async Task<Results<Ok<Page<InspectionResponse>>, ValidationProblem>> List(
         OrganizationsDb db, [AsParameters] PageQuery paging, Guid? enterpriseId, string? department, string? status, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var departmentFilter = KebabEnum.Filter<Department>(department, "department", errors);
         var statusFilter = KebabEnum.Filter<InspectionStatus>(status, "status", errors);
         if (errors.Count > 0)
@@ -190,11 +190,6 @@ public static class InspectionsApi
     internal static async Task<Results<Ok<Page<SpotCheckResponse>>, ValidationProblem>> ListSpotChecks(
         OrganizationsDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var total = await db.SpotChecks.LongCountAsync(ct);
         var items = await db.SpotChecks.AsNoTracking().OrderByDescending(s => s.DrawnAt).ThenBy(s => s.Id)
             .Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);

@@ -58,11 +58,6 @@ public static class MembersApi
     internal static async Task<Results<Ok<Page<MemberResponse>>, ValidationProblem>> List(
         OrganizationsDb db, [AsParameters] PageQuery paging, Guid? organizationId, bool? fallback, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.Members.AsNoTracking();
         if (organizationId is not null)
         {
@@ -149,7 +144,7 @@ public static class MembersApi
     internal static async Task<Results<Ok<Page<PoliticalBirthdayResponse>>, ValidationProblem>> PoliticalBirthdays(
         OrganizationsDb db, TimeProvider clock, [AsParameters] PageQuery paging, int? days, Guid? organizationId, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var window = days ?? 30;
         if (window is < 1 or > PoliticalBirthday.MaxWindowDays)
         {

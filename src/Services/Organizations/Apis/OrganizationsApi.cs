@@ -132,7 +132,7 @@ public static class OrganizationsApi
     internal static async Task<Results<Ok<Page<OrganizationResponse>>, ValidationProblem>> List(
         OrganizationsDb db, [AsParameters] PageQuery paging, string? kind, string? status, Guid? parentId, bool? topLevel, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var kindFilter = KebabEnum.Filter<OrganizationKind>(kind, "kind", errors);
         var statusFilter = KebabEnum.Filter<FoundingStatus>(status, "status", errors);
         if (errors.Count > 0)
@@ -291,11 +291,6 @@ public static class OrganizationsApi
     internal static async Task<Results<Ok<Page<UncoveredEnterpriseResponse>>, ValidationProblem>> Uncovered(
         OrganizationsDb db, [AsParameters] PageQuery paging, string? district, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var established = db.Organizations.Where(o => o.Status == FoundingStatus.Approved);
         var covered = db.CoveredEnterprises.Where(c => !c.Released && established.Any(o => o.Id == c.OrganizationId)).Select(c => c.EnterpriseId);
         var query = db.Enterprises.AsNoTracking().Where(e => !covered.Contains(e.Id));

@@ -101,11 +101,6 @@ public static class SupervisionApi
     internal static async Task<Results<Ok<Page<NonCompliantResponse>>, ValidationProblem>> NonCompliant(
         OrganizationsDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var itemCount = Enum.GetValues<SixHavesItem>().Length;
         var query = db.Organizations.AsNoTracking()
             .Where(o => o.Status == FoundingStatus.Approved
@@ -155,11 +150,6 @@ public static class SupervisionApi
     internal static async Task<Results<Ok<Page<OutstandingDeliveriesResponse>>, ValidationProblem>> OutstandingDeliveries(
         OrganizationsDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var itemCount = Enum.GetValues<DeliveryItem>().Length;
         var query = db.Organizations.AsNoTracking()
             .Where(o => o.Status == FoundingStatus.Approved && db.Deliveries.Count(d => d.OrganizationId == o.Id) < itemCount);

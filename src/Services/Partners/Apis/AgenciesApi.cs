@@ -69,11 +69,6 @@ public static class AgenciesApi
 
     private static async Task<Results<Ok<Page<AgencyResponse>>, ValidationProblem>> List(PartnersDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.Agencies.AsNoTracking().OrderBy(a => a.Name).ThenBy(a => a.Id);
         var items = await query.Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
         return TypedResults.Ok(new Page<AgencyResponse>(items.ConvertAll(AgencyResponse.From), paging.PageNumber, paging.Size, await query.LongCountAsync(ct)));

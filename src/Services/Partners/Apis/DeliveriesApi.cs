@@ -57,7 +57,7 @@ public static class DeliveriesApi
     private static async Task<Results<Ok<Page<DeliveryResponse>>, ValidationProblem, NotFound>> List(
         [AsParameters] DeliveryQuery query, [AsParameters] PageQuery paging, ClaimsPrincipal user, PartnersDb db, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var status = KebabEnum.Filter<DeliveryStatus>(query.Status, "status", errors);
         if (query.From > query.To)
         {

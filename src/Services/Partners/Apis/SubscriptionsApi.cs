@@ -79,11 +79,6 @@ public static class SubscriptionsApi
     private static async Task<Results<Ok<Page<SubscriptionResponse>>, ValidationProblem, NotFound>> List(
         ClaimsPrincipal user, PartnersDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         if (await db.CurrentAgencyAsync(user, ct) is not { } agency)
         {
             return TypedResults.NotFound();

@@ -67,7 +67,7 @@ public static class ActivitiesApi
     internal static async Task<Results<Ok<Page<ActivityView>>, ValidationProblem>> List(
         RightsDb db, [AsParameters] PageQuery paging, string? status, string? kind, string? district, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var statusFilter = KebabEnum.Filter<ActivityStatus>(status, "status", errors);
         var kindFilter = KebabEnum.Filter<ActivityKind>(kind, "kind", errors);
         if (errors.Count > 0)

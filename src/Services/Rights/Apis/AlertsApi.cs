@@ -34,11 +34,6 @@ public static class AlertsApi
 
     internal static async Task<Results<Ok<Page<AlertView>>, ValidationProblem>> List(RightsDb db, [AsParameters] PageQuery paging, bool? open, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.Alerts.AsNoTracking();
         IOrderedQueryable<SupervisorAlert> ordered = open ?? true
             ? query.Where(a => a.AcknowledgedAt == null).OrderBy(a => a.RaisedAt).ThenBy(a => a.Id)

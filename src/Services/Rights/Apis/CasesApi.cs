@@ -212,7 +212,7 @@ public static class CasesApi
         RightsDb db, TimeProvider clock, [AsParameters] PageQuery paging,
         string? status, string? category, string? channel, string? urgency, string? district, bool? overdue, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var statusFilter = KebabEnum.Filter<CaseStatus>(status, "status", errors);
         var categoryFilter = KebabEnum.Filter<CaseCategory>(category, "category", errors);
         var channelFilter = KebabEnum.Filter<CaseChannel>(channel, "channel", errors);
@@ -288,11 +288,6 @@ public static class CasesApi
     internal static async Task<Results<Ok<Page<ContentReadEntry>>, ValidationProblem>> Audit(
         RightsDb db, [AsParameters] PageQuery paging, Guid? caseId, Guid? supervisorId, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.ContentReads.AsNoTracking();
         if (caseId is not null) { query = query.Where(r => r.CaseId == caseId); }
         if (supervisorId is not null) { query = query.Where(r => r.SupervisorId == supervisorId); }
@@ -312,11 +307,6 @@ public static class CasesApi
     private static async Task<Results<Ok<Page<CaseSummary>>, ValidationProblem>> PageAsync(
         IQueryable<RightsCase> query, PageQuery paging, TimeProvider clock, CancellationToken ct, bool mostOverdueFirst = false)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         query = query.AsNoTracking();
         var total = await query.LongCountAsync(ct);
         var ordered = mostOverdueFirst

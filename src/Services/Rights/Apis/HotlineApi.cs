@@ -113,7 +113,7 @@ public static class HotlineApi
     internal static async Task<Results<Ok<Page<CallView>>, ValidationProblem>> List(
         RightsDb db, [AsParameters] PageQuery paging, DateOnly? from, DateOnly? to, string? category, bool? crisis, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var categoryFilter = KebabEnum.Filter<CaseCategory>(category, "category", errors);
         if (from is not null && to is not null && to < from)
         {

@@ -77,7 +77,7 @@ public static class ProfessionalsApi
     internal static async Task<Results<Ok<Page<ProfessionalView>>, ValidationProblem>> List(
         RightsDb db, [AsParameters] PageQuery paging, string? specialty, bool? active, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var specialtyFilter = KebabEnum.Filter<Specialty>(specialty, "specialty", errors);
         if (errors.Count > 0)
         {

@@ -79,11 +79,6 @@ public static class GuestBookApi
     internal static async Task<Results<Ok<Page<GuestBookMessage>>, ValidationProblem, NotFound, ForbidHttpResult>> List(
         Guid id, ClaimsPrincipal user, StationsDb db, [AsParameters] PageQuery paging, bool? includeHidden, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var staff = user.CanManage(id);
         if (includeHidden == true && !staff)
         {

@@ -101,7 +101,7 @@ public static class StationsApi
     internal static async Task<Results<Ok<Page<StationResponse>>, ValidationProblem>> List(
         StationsDb db, TimeProvider clock, [AsParameters] PageQuery paging, Guid? communityId, string? district, string? hostType, string? status, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var host = KebabEnum.Filter<HostType>(hostType, "hostType", errors);
         var state = KebabEnum.Filter<StationStatus>(status, "status", errors);
         if (errors.Count > 0)

@@ -75,11 +75,6 @@ public static class ZonesApi
 
     internal static async Task<Results<Ok<Page<ZoneResponse>>, ValidationProblem>> List(StationsDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var total = await db.Zones.LongCountAsync(ct);
         var items = await db.Zones.AsNoTracking()
             .OrderBy(z => z.Name).ThenBy(z => z.Id).Skip(paging.Skip).Take(paging.Size)

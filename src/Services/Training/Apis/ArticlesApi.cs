@@ -51,7 +51,7 @@ public static class ArticlesApi
     internal static async Task<Results<Ok<Page<ArticleSummary>>, ValidationProblem>> List(
         TrainingDb db, [AsParameters] PageQuery paging, string? category, Guid? organizationId, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var categoryFilter = KebabEnum.Filter<ArticleCategory>(category, "category", errors);
         if (errors.Count > 0)
         {

@@ -37,7 +37,7 @@ public static class AttendanceApi
     internal static async Task<Results<Ok<Page<LearnerResponse>>, ValidationProblem, NotFound>> Learners(
         Guid id, TrainingDb db, [AsParameters] PageQuery paging, string? status, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var statusFilter = KebabEnum.Filter<EnrolmentStatus>(status, "status", errors);
         if (errors.Count > 0)
         {

@@ -48,11 +48,6 @@ public static class CertificatesApi
     internal static async Task<Results<Ok<Page<MyCertificate>>, ValidationProblem>> Mine(
         ClaimsPrincipal user, TrainingDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var workerId = user.WorkerId()!.Value;
         var query = db.Certificates.AsNoTracking().Where(c => c.WorkerId == workerId);
         var total = await query.LongCountAsync(ct);

@@ -95,7 +95,7 @@ public static class CoursesApi
         TrainingDb db, TimeProvider clock, [AsParameters] PageQuery paging, string? kind, string? delivery, Guid? stationId, Guid? programmeId,
         DateTimeOffset? startsFrom, DateTimeOffset? startsBefore, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var kindFilter = KebabEnum.Filter<CourseKind>(kind, "kind", errors);
         var deliveryFilter = KebabEnum.Filter<Delivery>(delivery, "delivery", errors);
         if (errors.Count > 0)

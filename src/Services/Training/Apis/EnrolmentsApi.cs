@@ -125,11 +125,6 @@ public static class EnrolmentsApi
     internal static async Task<Results<Ok<Page<EnrolmentResponse>>, ValidationProblem>> MyEnrolments(
         ClaimsPrincipal user, TrainingDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var workerId = user.WorkerId()!.Value;
         var query = db.Enrolments.AsNoTracking().Where(e => e.WorkerId == workerId);
         var total = await query.LongCountAsync(ct);
@@ -150,11 +145,6 @@ public static class EnrolmentsApi
     internal static async Task<Results<Ok<Page<NoticeResponse>>, ValidationProblem>> MyNotices(
         ClaimsPrincipal user, TrainingDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var workerId = user.WorkerId()!.Value;
         var query = db.Notices.AsNoTracking().Where(n => n.WorkerId == workerId);
         var total = await query.LongCountAsync(ct);

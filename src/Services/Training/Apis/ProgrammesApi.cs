@@ -51,11 +51,6 @@ public static class ProgrammesApi
     internal static async Task<Results<Ok<Page<ProgrammeResponse>>, ValidationProblem>> List(
         TrainingDb db, TimeProvider clock, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var total = await db.Programmes.LongCountAsync(ct);
         var page = await PageWithProgressAsync(db, clock.GetUtcNow(), paging.Skip, paging.Size, ct);
         return TypedResults.Ok(new Page<ProgrammeResponse>(page, paging.PageNumber, paging.Size, total));

@@ -61,7 +61,7 @@ public static class StudyActivitiesApi
     internal static async Task<Results<Ok<Page<StudyActivityResponse>>, ValidationProblem>> List(
         TrainingDb db, [AsParameters] PageQuery paging, Guid? organizationId, string? kind, int? year, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var kindFilter = KebabEnum.Filter<StudyActivityKind>(kind, "kind", errors);
         if (year is < 1 or > 9998)
         {

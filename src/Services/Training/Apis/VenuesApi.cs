@@ -20,11 +20,6 @@ public static class VenuesApi
     internal static async Task<Results<Ok<Page<VenueSummary>>, ValidationProblem>> List(
         TrainingDb db, [AsParameters] PageQuery paging, string? district, bool? includeClosed, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         // Only stations whose details are known (a closure may arrive before the opening).
         var query = db.Venues.AsNoTracking().Where(v => v.DetailsAsOf != null);
         if (includeClosed != true) { query = query.Where(v => v.ClosedAt == null); }

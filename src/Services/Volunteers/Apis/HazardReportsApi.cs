@@ -115,11 +115,6 @@ public static class HazardReportsApi
         {
             return WorkersApi.NoWorkerId();
         }
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.HazardSubmissions.AsNoTracking().Where(s => s.WorkerId == workerId);
         var total = await query.LongCountAsync(ct);
         var items = await query.OrderByDescending(s => s.SubmittedAt)
@@ -135,7 +130,7 @@ public static class HazardReportsApi
         ClaimsPrincipal user, VolunteersDb db, HttpContext http, [AsParameters] PageQuery paging,
         string? category, string? status, string? district, string? department, string? source, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var categoryFilter = KebabEnum.Filter<HazardCategory>(category, "category", errors);
         var statusFilter = KebabEnum.Filter<HazardStatus>(status, "status", errors);
         var sourceFilter = KebabEnum.Filter<HazardSource>(source, "source", errors);

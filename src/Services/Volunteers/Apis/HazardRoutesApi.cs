@@ -36,11 +36,6 @@ public static class HazardRoutesApi
     internal static async Task<Results<Ok<Page<HazardRouteView>>, ValidationProblem>> List(
         VolunteersDb db, [AsParameters] PageQuery paging, string? district, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.HazardRoutes.AsNoTracking();
         if (district is not null)
         {

@@ -149,7 +149,7 @@ public static class MeritReviewApi
     internal static async Task<Results<Ok<Page<NominationView>>, ValidationProblem>> Nominations(
         string month, ClaimsPrincipal user, VolunteersDb db, PersonalDataProtector protector, [AsParameters] PageQuery paging, string? title, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         if (!ReviewMonth.TryParse(month, out var reviewMonth))
         {
             errors["month"] = ["month must be yyyy-MM."];
@@ -278,7 +278,7 @@ public static class MeritReviewApi
     internal static async Task<Results<Ok<Page<MeritWinner>>, ValidationProblem>> Winners(
         VolunteersDb db, PersonalDataProtector protector, [AsParameters] PageQuery paging, string? month, string? title, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         string? monthId = null;
         if (!string.IsNullOrWhiteSpace(month))
         {
@@ -308,11 +308,6 @@ public static class MeritReviewApi
         if (user.WorkerId() is not { } workerId)
         {
             return WorkersApi.NoWorkerId();
-        }
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
         }
         var query = db.MeritNominations.AsNoTracking().Where(n => n.WorkerId == workerId && n.Won)
             .Join(db.MeritMonths, n => n.Month, m => m.Id, (n, m) => new { Nomination = n, m.ClosedAt });

@@ -97,11 +97,6 @@ public static class ReportInsApi
         {
             return WorkersApi.NoWorkerId();
         }
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.ReportIns.AsNoTracking().Where(r => r.WorkerId == workerId);
         var total = await query.LongCountAsync(ct);
         var items = await query.OrderByDescending(r => r.RequestedAt)
@@ -115,7 +110,7 @@ public static class ReportInsApi
         ClaimsPrincipal user, VolunteersDb db, PersonalDataProtector protector, [AsParameters] PageQuery paging,
         Guid? communityId, string? status, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var statusFilter = KebabEnum.Filter<ReportInStatus>(status, "status", errors);
         if (errors.Count > 0)
         {

@@ -75,7 +75,7 @@ public static class ServiceHoursApi
         ClaimsPrincipal user, VolunteersDb db, PersonalDataProtector protector, [AsParameters] PageQuery paging,
         Guid? communityId, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
-        if (Invalid(paging, from, to) is { } invalid)
+        if (Invalid(from, to) is { } invalid)
         {
             return invalid;
         }
@@ -94,7 +94,7 @@ public static class ServiceHoursApi
     internal static async Task<Results<Ok<Page<TeamHours>>, ValidationProblem>> PerTeam(
         ClaimsPrincipal user, VolunteersDb db, [AsParameters] PageQuery paging, Guid? communityId, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
-        if (Invalid(paging, from, to) is { } invalid)
+        if (Invalid(from, to) is { } invalid)
         {
             return invalid;
         }
@@ -129,7 +129,7 @@ public static class ServiceHoursApi
     internal static async Task<Results<Ok<Page<CommunityHours>>, ValidationProblem>> PerCommunity(
         ClaimsPrincipal user, VolunteersDb db, [AsParameters] PageQuery paging, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
-        if (Invalid(paging, from, to) is { } invalid)
+        if (Invalid(from, to) is { } invalid)
         {
             return invalid;
         }
@@ -158,9 +158,9 @@ public static class ServiceHoursApi
         return ServiceLogsApi.InPeriod(logs, from, to);
     }
 
-    private static ValidationProblem? Invalid(PageQuery paging, DateOnly? from, DateOnly? to)
+    private static ValidationProblem? Invalid(DateOnly? from, DateOnly? to)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         foreach (var (field, messages) in Refusals.Period(from, to))
         {
             errors[field] = messages;

@@ -94,7 +94,7 @@ public static class ServiceLogsApi
         {
             return WorkersApi.NoWorkerId();
         }
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var statusFilter = ParseStatus(status, errors);
         if (errors.Count > 0)
         {
@@ -141,7 +141,7 @@ public static class ServiceLogsApi
         ClaimsPrincipal user, VolunteersDb db, PersonalDataProtector protector, [AsParameters] PageQuery paging,
         Guid? communityId, string? status, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var statusFilter = ParseStatus(status, errors);
         foreach (var (field, messages) in Refusals.Period(from, to))
         {

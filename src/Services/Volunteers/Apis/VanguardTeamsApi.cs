@@ -149,11 +149,6 @@ public static class VanguardTeamsApi
     internal static async Task<Results<Ok<Page<VanguardTeamView>>, ValidationProblem>> List(
         VolunteersDb db, PersonalDataProtector protector, [AsParameters] PageQuery paging, Guid? communityId, string? district, bool? includeDissolved, CancellationToken ct)
     {
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
-        }
         var query = db.VanguardTeams.AsNoTracking();
         if (includeDissolved != true)
         {
@@ -186,11 +181,6 @@ public static class VanguardTeamsApi
         if (team is null || !await MaySeeMembersAsync(user, team, db, ct))
         {
             return TypedResults.NotFound();
-        }
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
         }
         var query = db.VanguardMemberships.AsNoTracking().Where(m => m.TeamId == id);
         if (includeFormer != true)
@@ -386,11 +376,6 @@ public static class VanguardTeamsApi
         if (user.WorkerId() is not { } workerId)
         {
             return WorkersApi.NoWorkerId();
-        }
-        var errors = paging.Validate();
-        if (errors.Count > 0)
-        {
-            return TypedResults.ValidationProblem(errors);
         }
         var query = db.VanguardMemberships.AsNoTracking().Where(m => m.WorkerId == workerId);
         var total = await query.LongCountAsync(ct);

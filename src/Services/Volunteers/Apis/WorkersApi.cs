@@ -126,7 +126,7 @@ public static class WorkersApi
         ClaimsPrincipal user, VolunteersDb db, PersonalDataProtector protector, [AsParameters] PageQuery paging,
         string? occupation, Guid? communityId, bool? partyMember, CancellationToken ct)
     {
-        var errors = paging.Validate();
+        var errors = new Dictionary<string, string[]>();
         var occupationFilter = KebabEnum.Filter<Occupation>(occupation, "occupation", errors);
         if (errors.Count > 0)
         {
