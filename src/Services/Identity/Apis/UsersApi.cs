@@ -74,9 +74,7 @@ public static class UsersApi
         {
             query = query.Where(u => u.Role == role);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(u => u.UserName).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<StaffUserResponse>([.. items.Select(StaffUserResponse.From)], paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderBy(u => u.UserName).ToPageAsync(paging, ct)).Map(StaffUserResponse.From));
     }
 
     internal static async Task<Results<Ok<StaffUserResponse>, NotFound>> Get(Guid id, IdentityDb db, CancellationToken ct)

@@ -83,9 +83,7 @@ public static class AgreementsApi
         {
             query = query.Where(a => a.CommunityId == communityId);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderByDescending(a => a.SignedOn).ThenBy(a => a.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<AgreementResponse>([.. items.Select(AgreementResponse.From)], paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderByDescending(a => a.SignedOn).ThenBy(a => a.Id).ToPageAsync(paging, ct)).Map(AgreementResponse.From));
     }
 
     internal static async Task<Results<Ok<AgreementResponse>, NotFound>> Get(Guid id, OrganizationsDb db, CancellationToken ct)

@@ -111,10 +111,7 @@ public static class CommunitiesApi
         {
             query = query.Where(c => c.Street == street);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(c => c.District).ThenBy(c => c.Street).ThenBy(c => c.Name)
-            .Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<CommunityResponse>(items.Select(CommunityResponse.From).ToList(), paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderBy(c => c.District).ThenBy(c => c.Street).ThenBy(c => c.Name).ToPageAsync(paging, ct)).Map(CommunityResponse.From));
     }
 
     internal static async Task<Results<Ok<CommunityResponse>, NotFound>> Get(Guid id, OrganizationsDb db, CancellationToken ct)

@@ -83,9 +83,7 @@ public static class EnterprisesApi
         {
             query = query.Where(e => e.District == district);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(e => e.Name).ThenBy(e => e.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<EnterpriseResponse>(items.Select(EnterpriseResponse.From).ToList(), paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderBy(e => e.Name).ThenBy(e => e.Id).ToPageAsync(paging, ct)).Map(EnterpriseResponse.From));
     }
 
     internal static async Task<Results<Ok<EnterpriseResponse>, NotFound>> Get(Guid id, OrganizationsDb db, CancellationToken ct)

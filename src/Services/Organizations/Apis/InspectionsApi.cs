@@ -121,10 +121,8 @@ public static class InspectionsApi
         {
             query = query.Where(i => i.Status == statusFilter);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.Include(i => i.Problems).OrderByDescending(i => i.PlannedOn).ThenBy(i => i.Id)
-            .Skip(paging.Skip).Take(paging.Size).AsSplitQuery().ToListAsync(ct);
-        return TypedResults.Ok(new Page<InspectionResponse>([.. items.Select(InspectionResponse.From)], paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.Include(i => i.Problems).OrderByDescending(i => i.PlannedOn).ThenBy(i => i.Id)
+            .AsSplitQuery().ToPageAsync(paging, ct)).Map(InspectionResponse.From));
     }
 
     internal static async Task<Results<Ok<InspectionResponse>, NotFound>> Get(Guid id, OrganizationsDb db, CancellationToken ct)
@@ -190,10 +188,7 @@ public static class InspectionsApi
     internal static async Task<Results<Ok<Page<SpotCheckResponse>>, ValidationProblem>> ListSpotChecks(
         OrganizationsDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var total = await db.SpotChecks.LongCountAsync(ct);
-        var items = await db.SpotChecks.AsNoTracking().OrderByDescending(s => s.DrawnAt).ThenBy(s => s.Id)
-            .Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<SpotCheckResponse>([.. items.Select(SpotCheckResponse.From)], paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await db.SpotChecks.AsNoTracking().OrderByDescending(s => s.DrawnAt).ThenBy(s => s.Id).ToPageAsync(paging, ct)).Map(SpotCheckResponse.From));
     }
 
     internal static async Task<Results<Ok<SpotCheckResponse>, NotFound>> GetSpotCheck(Guid id, OrganizationsDb db, CancellationToken ct)

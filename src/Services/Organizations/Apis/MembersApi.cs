@@ -67,9 +67,7 @@ public static class MembersApi
         {
             query = query.Where(m => m.Fallback == fallback);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(m => m.PlacedAt).ThenBy(m => m.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<MemberResponse>([.. items.Select(MemberResponse.From)], paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderBy(m => m.PlacedAt).ThenBy(m => m.Id).ToPageAsync(paging, ct)).Map(MemberResponse.From));
     }
 
     internal static async Task<Results<Ok<MemberDetailResponse>, NotFound>> Get(Guid id, OrganizationsDb db, CancellationToken ct)

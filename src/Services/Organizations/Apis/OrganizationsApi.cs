@@ -156,10 +156,8 @@ public static class OrganizationsApi
         {
             query = query.Where(o => o.ParentId == null);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.Include(o => o.Coverage).OrderBy(o => o.Name).ThenBy(o => o.Id)
-            .Skip(paging.Skip).Take(paging.Size).AsSplitQuery().ToListAsync(ct);
-        return TypedResults.Ok(new Page<OrganizationResponse>([.. items.Select(OrganizationResponse.From)], paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.Include(o => o.Coverage).OrderBy(o => o.Name).ThenBy(o => o.Id)
+            .AsSplitQuery().ToPageAsync(paging, ct)).Map(OrganizationResponse.From));
     }
 
     internal static async Task<Results<Ok<OrganizationResponse>, NotFound>> Get(Guid id, OrganizationsDb db, CancellationToken ct)
@@ -298,14 +296,11 @@ public static class OrganizationsApi
         {
             query = query.Where(e => e.District == district);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(e => e.Name).ThenBy(e => e.Id).Skip(paging.Skip).Take(paging.Size)
+        return TypedResults.Ok(await query.OrderBy(e => e.Name).ThenBy(e => e.Id)
             .Select(e => new UncoveredEnterpriseResponse(
                 e.Id, e.Name, e.District, e.CommunityId,
                 established.Where(o => o.LocalCommunityId != null && o.LocalCommunityId == e.CommunityId).Select(o => (Guid?)o.Id).FirstOrDefault(),
-                db.CoveredEnterprises.Where(c => c.EnterpriseId == e.Id && !c.Released).Select(c => (Guid?)c.OrganizationId).FirstOrDefault()))
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<UncoveredEnterpriseResponse>(items, paging.PageNumber, paging.Size, total));
+                db.CoveredEnterprises.Where(c => c.EnterpriseId == e.Id && !c.Released).Select(c => (Guid?)c.OrganizationId).FirstOrDefault())).ToPageAsync(paging, ct));
     }
 
     /// <summary>The parent, grandparent, ... of <paramref name="start"/>, including itself; stops at <see cref="MaxDepth"/>.</summary>

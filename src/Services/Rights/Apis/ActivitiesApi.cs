@@ -80,9 +80,7 @@ public static class ActivitiesApi
         if (!string.IsNullOrWhiteSpace(district)) { query = query.Where(a => a.District == district); }
         if (from is not null) { var f = from.Value.ToUniversalTime(); query = query.Where(a => a.ScheduledAt >= f); }
         if (to is not null) { var t = to.Value.ToUniversalTime(); query = query.Where(a => a.ScheduledAt <= t); }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(a => a.ScheduledAt).ThenBy(a => a.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<ActivityView>([.. items.Select(ActivityView.From)], paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderBy(a => a.ScheduledAt).ThenBy(a => a.Id).ToPageAsync(paging, ct)).Map(ActivityView.From));
     }
 
     internal static async Task<Results<Ok<ActivityView>, NotFound>> Get(Guid id, RightsDb db, CancellationToken ct)

@@ -38,9 +38,7 @@ public static class AlertsApi
         IOrderedQueryable<SupervisorAlert> ordered = open ?? true
             ? query.Where(a => a.AcknowledgedAt == null).OrderBy(a => a.RaisedAt).ThenBy(a => a.Id)
             : query.OrderByDescending(a => a.RaisedAt).ThenByDescending(a => a.Id);
-        var total = await ordered.LongCountAsync(ct);
-        var items = await ordered.Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<AlertView>([.. items.Select(AlertView.From)], paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await ordered.ToPageAsync(paging, ct)).Map(AlertView.From));
     }
 
     internal static async Task<Results<Ok<AlertView>, ProblemHttpResult, NotFound>> Acknowledge(

@@ -291,10 +291,8 @@ public static class CasesApi
         var query = db.ContentReads.AsNoTracking();
         if (caseId is not null) { query = query.Where(r => r.CaseId == caseId); }
         if (supervisorId is not null) { query = query.Where(r => r.SupervisorId == supervisorId); }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderByDescending(r => r.ReadAt).ThenByDescending(r => r.Id).Skip(paging.Skip).Take(paging.Size)
-            .Select(r => new ContentReadEntry(r.Id, r.CaseId, r.SupervisorId, r.Reason, r.ReadAt)).ToListAsync(ct);
-        return TypedResults.Ok(new Page<ContentReadEntry>(items, paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok(await query.OrderByDescending(r => r.ReadAt).ThenByDescending(r => r.Id)
+            .Select(r => new ContentReadEntry(r.Id, r.CaseId, r.SupervisorId, r.Reason, r.ReadAt)).ToPageAsync(paging, ct));
     }
 
     /// <summary>A case file is never kept by a browser, an app's HTTP cache or a proxy on the way.</summary>

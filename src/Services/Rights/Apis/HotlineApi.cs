@@ -128,9 +128,7 @@ public static class HotlineApi
         if (to is not null) { query = query.Where(c => c.LocalDate <= to); }
         if (categoryFilter is not null) { query = query.Where(c => c.Category == categoryFilter); }
         if (crisis is not null) { query = query.Where(c => c.Crisis == crisis); }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderByDescending(c => c.StartedAt).ThenByDescending(c => c.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<CallView>([.. items.Select(CallView.From)], paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderByDescending(c => c.StartedAt).ThenByDescending(c => c.Id).ToPageAsync(paging, ct)).Map(CallView.From));
     }
 
     internal static async Task<Results<Ok<CallStats>, ValidationProblem>> Stats(

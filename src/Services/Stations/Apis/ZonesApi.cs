@@ -75,12 +75,9 @@ public static class ZonesApi
 
     internal static async Task<Results<Ok<Page<ZoneResponse>>, ValidationProblem>> List(StationsDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var total = await db.Zones.LongCountAsync(ct);
-        var items = await db.Zones.AsNoTracking()
-            .OrderBy(z => z.Name).ThenBy(z => z.Id).Skip(paging.Skip).Take(paging.Size)
-            .Select(z => new ZoneResponse(z.Id, z.Name, z.Description, z.CreatedAt, db.ZoneStations.Count(m => m.ZoneId == z.Id)))
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<ZoneResponse>(items, paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok(await db.Zones.AsNoTracking()
+            .OrderBy(z => z.Name).ThenBy(z => z.Id)
+            .Select(z => new ZoneResponse(z.Id, z.Name, z.Description, z.CreatedAt, db.ZoneStations.Count(m => m.ZoneId == z.Id))).ToPageAsync(paging, ct));
     }
 
     internal static async Task<Results<Ok<ZoneResponse>, NotFound>> Get(Guid id, StationsDb db, CancellationToken ct)

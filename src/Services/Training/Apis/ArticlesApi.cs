@@ -60,11 +60,8 @@ public static class ArticlesApi
         var query = db.Articles.AsNoTracking();
         if (categoryFilter is not null) { query = query.Where(a => a.Category == categoryFilter); }
         if (organizationId is not null) { query = query.Where(a => a.OrganizationId == organizationId); }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id).Skip(paging.Skip).Take(paging.Size)
-            .Select(a => new ArticleSummary(a.Id, a.OrganizationId, a.Category, a.Title, a.PublishedAt, a.ReadCount))
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<ArticleSummary>(items, paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok(await query.OrderByDescending(a => a.PublishedAt).ThenByDescending(a => a.Id)
+            .Select(a => new ArticleSummary(a.Id, a.OrganizationId, a.Category, a.Title, a.PublishedAt, a.ReadCount)).ToPageAsync(paging, ct));
     }
 
     internal static async Task<Results<Ok<ArticleResponse>, NotFound>> Read(Guid id, TrainingDb db, CancellationToken ct)

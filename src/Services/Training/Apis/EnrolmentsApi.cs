@@ -147,11 +147,8 @@ public static class EnrolmentsApi
     {
         var workerId = user.WorkerId()!.Value;
         var query = db.Notices.AsNoTracking().Where(n => n.WorkerId == workerId);
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id).Skip(paging.Skip).Take(paging.Size)
-            .Select(n => new NoticeResponse(n.Id, n.Kind, n.CourseId, n.EnrolmentId, n.Text, n.CreatedAt))
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<NoticeResponse>(items, paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok(await query.OrderByDescending(n => n.CreatedAt).ThenByDescending(n => n.Id)
+            .Select(n => new NoticeResponse(n.Id, n.Kind, n.CourseId, n.EnrolmentId, n.Text, n.CreatedAt)).ToPageAsync(paging, ct));
     }
 
     private static async Task<int> WaitlistPositionAsync(TrainingDb db, Enrolment enrolment, CancellationToken ct) =>

@@ -80,9 +80,7 @@ public static class StudyActivitiesApi
             var to = from.AddYears(1);
             query = query.Where(a => a.HeldOn >= from && a.HeldOn < to);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderByDescending(a => a.HeldOn).ThenByDescending(a => a.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<StudyActivityResponse>([.. items.Select(StudyActivityResponse.From)], paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderByDescending(a => a.HeldOn).ThenByDescending(a => a.Id).ToPageAsync(paging, ct)).Map(StudyActivityResponse.From));
     }
 
     internal static async Task<Results<Ok<StudyCalendarResponse>, ValidationProblem>> Calendar(

@@ -24,10 +24,7 @@ public static class VenuesApi
         var query = db.Venues.AsNoTracking().Where(v => v.DetailsAsOf != null);
         if (includeClosed != true) { query = query.Where(v => v.ClosedAt == null); }
         if (!string.IsNullOrWhiteSpace(district)) { query = query.Where(v => v.District == district); }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(v => v.District).ThenBy(v => v.Name).ThenBy(v => v.Id).Skip(paging.Skip).Take(paging.Size)
-            .Select(v => new VenueSummary(v.Id, v.Name, v.District, v.Latitude, v.Longitude, v.ClosedAt == null))
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<VenueSummary>(items, paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok(await query.OrderBy(v => v.District).ThenBy(v => v.Name).ThenBy(v => v.Id)
+            .Select(v => new VenueSummary(v.Id, v.Name, v.District, v.Latitude, v.Longitude, v.ClosedAt == null)).ToPageAsync(paging, ct));
     }
 }

@@ -41,9 +41,7 @@ public static class HazardRoutesApi
         {
             query = query.Where(r => r.District == district.Trim());
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(r => r.District).ThenBy(r => r.Category).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<HazardRouteView>(items.Select(ViewOf).ToList(), paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderBy(r => r.District).ThenBy(r => r.Category).ToPageAsync(paging, ct)).Map(ViewOf));
     }
 
     internal static async Task<Results<Ok<HazardRouteView>, ValidationProblem>> Define(

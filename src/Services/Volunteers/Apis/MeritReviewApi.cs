@@ -297,9 +297,7 @@ public static class MeritReviewApi
             return TypedResults.ValidationProblem(errors);
         }
         var query = WinnersQuery(db, monthId, titleFilter);
-        var total = await query.LongCountAsync(ct);
-        var page = await query.Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<MeritWinner>(page.Select(x => WinnerOf(x.Nomination, x.Worker, protector)).ToList(), paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.ToPageAsync(paging, ct)).Map(x => WinnerOf(x.Nomination, x.Worker, protector)));
     }
 
     internal static async Task<Results<Ok<Page<MyMeritTitle>>, ValidationProblem, ProblemHttpResult>> MyTitles(

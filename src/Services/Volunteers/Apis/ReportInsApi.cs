@@ -98,12 +98,8 @@ public static class ReportInsApi
             return WorkersApi.NoWorkerId();
         }
         var query = db.ReportIns.AsNoTracking().Where(r => r.WorkerId == workerId);
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderByDescending(r => r.RequestedAt)
-            .Skip(paging.Skip).Take(paging.Size)
-            .Select(r => new { ReportIn = r, Name = db.Communities.Where(c => c.Id == r.CommunityId).Select(c => c.Name).FirstOrDefault() })
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<ReportInView>(items.Select(x => ViewOf(x.ReportIn, x.Name ?? "")).ToList(), paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderByDescending(r => r.RequestedAt)
+            .Select(r => new { ReportIn = r, Name = db.Communities.Where(c => c.Id == r.CommunityId).Select(c => c.Name).FirstOrDefault() }).ToPageAsync(paging, ct)).Map(x => ViewOf(x.ReportIn, x.Name ?? "")));
     }
 
     internal static async Task<Results<Ok<Page<ReportInForStaff>>, ValidationProblem>> List(

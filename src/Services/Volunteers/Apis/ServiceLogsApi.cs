@@ -105,12 +105,8 @@ public static class ServiceLogsApi
         {
             query = query.Where(l => l.Status == s);
         }
-        var total = await query.LongCountAsync(ct);
-        var page = await query.OrderByDescending(l => l.ServedOn).ThenByDescending(l => l.LoggedAt)
-            .Skip(paging.Skip).Take(paging.Size)
-            .Select(l => new { Log = l, Name = db.Communities.Where(c => c.Id == l.CommunityId).Select(c => c.Name).FirstOrDefault() })
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<ServiceLogView>(page.Select(x => ViewOf(x.Log, x.Name ?? "", protector)).ToList(), paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderByDescending(l => l.ServedOn).ThenByDescending(l => l.LoggedAt)
+            .Select(l => new { Log = l, Name = db.Communities.Where(c => c.Id == l.CommunityId).Select(c => c.Name).FirstOrDefault() }).ToPageAsync(paging, ct)).Map(x => ViewOf(x.Log, x.Name ?? "", protector)));
     }
 
     internal static async Task<Results<NoContent, NotFound, ProblemHttpResult>> Withdraw(Guid id, ClaimsPrincipal user, VolunteersDb db, CancellationToken ct)

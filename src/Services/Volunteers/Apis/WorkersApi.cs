@@ -151,12 +151,8 @@ public static class WorkersApi
         {
             query = query.Where(w => w.PartyMember == p);
         }
-        var total = await query.LongCountAsync(ct);
-        var page = await query.OrderBy(w => w.RegisteredAt).ThenBy(w => w.Id)
-            .Skip(paging.Skip).Take(paging.Size)
-            .Select(w => new { Worker = w, Community = active.Where(r => r.WorkerId == w.Id).Select(r => (Guid?)r.CommunityId).FirstOrDefault() })
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<WorkerSummary>(page.Select(x => SummaryOf(x.Worker, x.Community, protector)).ToList(), paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderBy(w => w.RegisteredAt).ThenBy(w => w.Id)
+            .Select(w => new { Worker = w, Community = active.Where(r => r.WorkerId == w.Id).Select(r => (Guid?)r.CommunityId).FirstOrDefault() }).ToPageAsync(paging, ct)).Map(x => SummaryOf(x.Worker, x.Community, protector)));
     }
 
     internal static async Task<Results<Ok<WorkerProfile>, Ok<WorkerSummary>, NotFound>> Get(
