@@ -50,7 +50,10 @@ public sealed record PageQuery(int? Page, int? PageSize) : IEndpointParameterMet
 
 public static class PagingExtensions
 {
-    /// <summary>One page of an ordered query, with the number of all its rows.</summary>
+    /// <summary>
+    /// One page of an ordered query, with the number of all its rows. Counted first: a row added between the two
+    /// queries then shows among the items, never in a total without its item.
+    /// </summary>
     public static async Task<Page<T>> ToPageAsync<T>(this IQueryable<T> ordered, PageQuery paging, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(paging);

@@ -103,11 +103,8 @@ public static class ClientsApi
         IdentityDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
         var query = db.Set<OpenIddictEntityFrameworkCoreApplication>().AsNoTracking().Where(a => a.ClientType == ClientTypes.Confidential);
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(a => a.ClientId).Skip(paging.Skip).Take(paging.Size)
-            .Select(a => new { a.ClientId, a.DisplayName, a.Permissions }).ToListAsync(ct);
-        var page = items.Select(a => new PartnerClientResponse(a.ClientId!, a.DisplayName ?? "", ScopesOf(a.Permissions))).ToList();
-        return TypedResults.Ok(new Page<PartnerClientResponse>(page, paging.PageNumber, paging.Size, total));
+        var page = await query.OrderBy(a => a.ClientId).Select(a => new { a.ClientId, a.DisplayName, a.Permissions }).ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(a => new PartnerClientResponse(a.ClientId!, a.DisplayName ?? "", ScopesOf(a.Permissions))));
     }
 
     private static List<string> ScopesOf(string? permissions) =>

@@ -162,17 +162,14 @@ public static class MembersApi
         {
             query = query.Where(m => m.OrganizationId == organizationId);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query
+        var page = await query
             .OrderBy(m => m.JoinedMonthDay >= todayKey ? m.JoinedMonthDay : m.JoinedMonthDay + 10_000).ThenBy(m => m.Id)
-            .Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<PoliticalBirthdayResponse>(
-            [.. items.Select(m =>
-            {
-                var anniversary = PoliticalBirthday.Next(m.JoinedPartyOn!.Value, today);
-                return new PoliticalBirthdayResponse(m.Id, m.WorkerId, m.OrganizationId, m.JoinedPartyOn.Value, anniversary, anniversary.Year - m.JoinedPartyOn.Value.Year);
-            })],
-            paging.PageNumber, paging.Size, total));
+            .ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(m =>
+        {
+            var anniversary = PoliticalBirthday.Next(m.JoinedPartyOn!.Value, today);
+            return new PoliticalBirthdayResponse(m.Id, m.WorkerId, m.OrganizationId, m.JoinedPartyOn.Value, anniversary, anniversary.Year - m.JoinedPartyOn.Value.Year);
+        }));
     }
 
     private static MemberDetailResponse Detail(Member member) => new(

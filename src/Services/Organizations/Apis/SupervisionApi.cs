@@ -105,13 +105,10 @@ public static class SupervisionApi
         var query = db.Organizations.AsNoTracking()
             .Where(o => o.Status == FoundingStatus.Approved
                         && db.SixHaves.Count(c => c.OrganizationId == o.Id && c.VerifiedOn != null) < itemCount);
-        var total = await query.LongCountAsync(ct);
-        var page = await query.OrderBy(o => o.Name).ThenBy(o => o.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        var ids = page.Select(o => o.Id).ToList();
+        var page = await query.OrderBy(o => o.Name).ThenBy(o => o.Id).ToPageAsync(paging, ct);
+        var ids = page.Items.Select(o => o.Id).ToList();
         var checks = (await db.SixHaves.AsNoTracking().Where(c => ids.Contains(c.OrganizationId)).ToListAsync(ct)).ToLookup(c => c.OrganizationId);
-        return TypedResults.Ok(new Page<NonCompliantResponse>(
-            [.. page.Select(o => new NonCompliantResponse(o.Id, o.Name, o.Kind, SixHavesCheck.Missing(checks[o.Id])))],
-            paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok(page.Map(o => new NonCompliantResponse(o.Id, o.Name, o.Kind, SixHavesCheck.Missing(checks[o.Id]))));
     }
 
     internal static async Task<Results<Created<DeliveriesResponse>, NotFound, ValidationProblem, ProblemHttpResult>> RecordDelivery(
@@ -153,13 +150,10 @@ public static class SupervisionApi
         var itemCount = Enum.GetValues<DeliveryItem>().Length;
         var query = db.Organizations.AsNoTracking()
             .Where(o => o.Status == FoundingStatus.Approved && db.Deliveries.Count(d => d.OrganizationId == o.Id) < itemCount);
-        var total = await query.LongCountAsync(ct);
-        var page = await query.OrderBy(o => o.ApprovedOn).ThenBy(o => o.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        var ids = page.Select(o => o.Id).ToList();
+        var page = await query.OrderBy(o => o.ApprovedOn).ThenBy(o => o.Id).ToPageAsync(paging, ct);
+        var ids = page.Items.Select(o => o.Id).ToList();
         var delivered = (await db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.OrganizationId)).ToListAsync(ct)).ToLookup(d => d.OrganizationId);
-        return TypedResults.Ok(new Page<OutstandingDeliveriesResponse>(
-            [.. page.Select(o => new OutstandingDeliveriesResponse(o.Id, o.Name, o.ApprovedOn, Delivery.Outstanding(delivered[o.Id])))],
-            paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok(page.Map(o => new OutstandingDeliveriesResponse(o.Id, o.Name, o.ApprovedOn, Delivery.Outstanding(delivered[o.Id]))));
     }
 
     private static async Task<SixHavesResponse> SixHavesOfAsync(OrganizationsDb db, Guid id, CancellationToken ct)

@@ -70,8 +70,7 @@ public static class AgenciesApi
     private static async Task<Results<Ok<Page<AgencyResponse>>, ValidationProblem>> List(PartnersDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
         var query = db.Agencies.AsNoTracking().OrderBy(a => a.Name).ThenBy(a => a.Id);
-        var items = await query.Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<AgencyResponse>(items.ConvertAll(AgencyResponse.From), paging.PageNumber, paging.Size, await query.LongCountAsync(ct)));
+        return TypedResults.Ok((await query.ToPageAsync(paging, ct)).Map(AgencyResponse.From));
     }
 
     private static async Task<Results<Ok<AgencyResponse>, NotFound>> Me(ClaimsPrincipal user, PartnersDb db, CancellationToken ct) =>

@@ -92,10 +92,7 @@ public static class DeliveriesApi
             visible = visible.Where(d => d.CreatedAt < to);
         }
         var ordered = visible.OrderByDescending(d => d.CreatedAt).ThenByDescending(d => d.Id);
-        // Count first: a delivery created between the two queries then shows in the items, never as a total without its item.
-        var total = await ordered.LongCountAsync(ct);
-        var items = await ordered.Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<DeliveryResponse>(items.ConvertAll(DeliveryResponse.From), paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await ordered.ToPageAsync(paging, ct)).Map(DeliveryResponse.From));
     }
 
     private static async Task<Results<Ok<DeliveryDetail>, NotFound>> Get(Guid id, ClaimsPrincipal user, PartnersDb db, CancellationToken ct)

@@ -84,8 +84,7 @@ public static class SubscriptionsApi
             return TypedResults.NotFound();
         }
         var query = db.Subscriptions.AsNoTracking().Where(s => s.AgencyId == agency.Id).OrderBy(s => s.CreatedAt).ThenBy(s => s.Id);
-        var items = await query.Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<SubscriptionResponse>(items.ConvertAll(SubscriptionResponse.From), paging.PageNumber, paging.Size, await query.LongCountAsync(ct)));
+        return TypedResults.Ok((await query.ToPageAsync(paging, ct)).Map(SubscriptionResponse.From));
     }
 
     private static async Task<Results<Ok<SubscriptionResponse>, NotFound>> Get(Guid id, ClaimsPrincipal user, PartnersDb db, CancellationToken ct) =>

@@ -306,19 +306,17 @@ public static class CasesApi
         IQueryable<RightsCase> query, PageQuery paging, TimeProvider clock, CancellationToken ct, bool mostOverdueFirst = false)
     {
         query = query.AsNoTracking();
-        var total = await query.LongCountAsync(ct);
         var ordered = mostOverdueFirst
             ? query.OrderBy(c => c.FirstResponseDueAt).ThenBy(c => c.Id)
             : query.OrderByDescending(c => c.SubmittedAt).ThenByDescending(c => c.Id);
         // Only the columns a summary shows: the encrypted ones are never read (nor decrypted) for a list.
-        var rows = await ordered.Skip(paging.Skip).Take(paging.Size)
+        var page = await ordered
             .Select(c => new { c.Id, c.Category, c.Channel, c.Urgency, c.Status, c.District, c.SubmittedAt, c.FirstResponseDueAt, c.AssignedProfessionalId, c.FirstRespondedAt, c.ResolvedAt, c.Source })
-            .ToListAsync(ct);
+            .ToPageAsync(paging, ct);
         var now = clock.GetUtcNow();
-        var items = rows.Select(c => new CaseSummary(c.Id, c.Category, c.Channel, c.Urgency, c.Status, c.District, c.SubmittedAt,
+        return TypedResults.Ok(page.Map(c => new CaseSummary(c.Id, c.Category, c.Channel, c.Urgency, c.Status, c.District, c.SubmittedAt,
             c.FirstResponseDueAt, c.FirstRespondedAt is null && c.Status.AwaitsFirstResponse() && now > c.FirstResponseDueAt,
-            c.AssignedProfessionalId, c.FirstRespondedAt, c.ResolvedAt, c.Source)).ToList();
-        return TypedResults.Ok(new Page<CaseSummary>(items, paging.PageNumber, paging.Size, total));
+            c.AssignedProfessionalId, c.FirstRespondedAt, c.ResolvedAt, c.Source)));
     }
 
     private static Expression<Func<RightsCase, bool>> Not(Expression<Func<RightsCase, bool>> predicate) =>

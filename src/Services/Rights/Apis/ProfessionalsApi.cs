@@ -86,10 +86,8 @@ public static class ProfessionalsApi
         var query = db.Professionals.AsNoTracking();
         if (specialtyFilter is not null) { query = query.Where(p => p.Specialty == specialtyFilter); }
         if (active is not null) { query = query.Where(p => p.Active == active); }
-        var total = await query.LongCountAsync(ct);
         // Names are encrypted, so the order is by registration, not by name.
-        var items = await query.OrderBy(p => p.RegisteredAt).ThenBy(p => p.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<ProfessionalView>([.. items.Select(ProfessionalView.From)], paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderBy(p => p.RegisteredAt).ThenBy(p => p.Id).ToPageAsync(paging, ct)).Map(ProfessionalView.From));
     }
 
     internal static async Task<Results<Ok<ProfessionalView>, NotFound>> Me(ClaimsPrincipal user, RightsDb db, CancellationToken ct)

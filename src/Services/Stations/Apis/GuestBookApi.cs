@@ -93,10 +93,9 @@ public static class GuestBookApi
         {
             query = query.Where(e => !e.Hidden);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderByDescending(e => e.WrittenAt).ThenByDescending(e => e.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
+        var page = await query.OrderByDescending(e => e.WrittenAt).ThenByDescending(e => e.Id).ToPageAsync(paging, ct);
         var me = user.WorkerId();
-        return TypedResults.Ok(new Page<GuestBookMessage>([.. items.Select(e => GuestBookMessage.From(e, me, staff))], paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok(page.Map(e => GuestBookMessage.From(e, me, staff)));
     }
 
     internal static Task<Results<Ok<GuestBookMessage>, ValidationProblem, NotFound, ForbidHttpResult>> Reply(

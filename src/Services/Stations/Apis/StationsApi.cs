@@ -125,10 +125,9 @@ public static class StationsApi
         {
             query = query.Where(s => s.Status == state);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(s => s.Name).ThenBy(s => s.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
+        var page = await query.OrderBy(s => s.Name).ThenBy(s => s.Id).ToPageAsync(paging, ct);
         var now = clock.GetUtcNow();
-        return TypedResults.Ok(new Page<StationResponse>([.. items.Select(s => StationResponse.From(s, now))], paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok(page.Map(s => StationResponse.From(s, now)));
     }
 
     internal static async Task<Results<Ok<StationResponse>, NotFound>> Get(Guid id, StationsDb db, TimeProvider clock, CancellationToken ct)

@@ -49,17 +49,14 @@ public static class AttendanceApi
         }
         var query = db.Enrolments.AsNoTracking().Where(e => e.CourseId == id);
         if (statusFilter is not null) { query = query.Where(e => e.Status == statusFilter); }
-        var total = await query.LongCountAsync(ct);
-        var rows = await query
+        var page = await query
             .OrderBy(e => e.Status == EnrolmentStatus.Waitlisted ? 1 : e.Status == EnrolmentStatus.Cancelled ? 2 : 0)
             .ThenBy(e => e.EnrolledAt).ThenBy(e => e.Id)
-            .Skip(paging.Skip).Take(paging.Size)
             .Select(e => new { Enrolment = e, Attended = db.Attendances.Count(a => a.EnrolmentId == e.Id) })
-            .ToListAsync(ct);
-        var items = rows.Select(r => new LearnerResponse(
+            .ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(r => new LearnerResponse(
             r.Enrolment.Id, Mask.Name(r.Enrolment.NameOnCertificate), r.Enrolment.Status,
-            r.Enrolment.HoldsSeat ? r.Attended : null, r.Enrolment.EnrolledAt)).ToList();
-        return TypedResults.Ok(new Page<LearnerResponse>(items, paging.PageNumber, paging.Size, total));
+            r.Enrolment.HoldsSeat ? r.Attended : null, r.Enrolment.EnrolledAt)));
     }
 
     internal static async Task<Results<Ok<AttendanceResponse>, ValidationProblem, NotFound, ProblemHttpResult>> Record(

@@ -50,10 +50,8 @@ public static class CertificatesApi
     {
         var workerId = user.WorkerId()!.Value;
         var query = db.Certificates.AsNoTracking().Where(c => c.WorkerId == workerId);
-        var total = await query.LongCountAsync(ct);
-        var rows = await query.OrderByDescending(c => c.IssuedAt).ThenBy(c => c.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        var items = rows.Select(c => new MyCertificate(c.Id, c.DisplayCode, c.CourseId, c.CourseTitle, c.CourseKind, c.ProviderName, c.HolderName, c.IssuedOn,
-            $"/certificates/{c.DisplayCode}")).ToList();
-        return TypedResults.Ok(new Page<MyCertificate>(items, paging.PageNumber, paging.Size, total));
+        var page = await query.OrderByDescending(c => c.IssuedAt).ThenBy(c => c.Id).ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(c => new MyCertificate(c.Id, c.DisplayCode, c.CourseId, c.CourseTitle, c.CourseKind, c.ProviderName, c.HolderName,
+            c.IssuedOn, $"/certificates/{c.DisplayCode}")));
     }
 }

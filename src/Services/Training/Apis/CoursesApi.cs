@@ -115,13 +115,11 @@ public static class CoursesApi
             var before = startsBefore.Value.ToUniversalTime();
             query = query.Where(c => c.FirstSessionAt < before);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(c => c.FirstSessionAt).ThenBy(c => c.Id).Skip(paging.Skip).Take(paging.Size)
+        var page = await query.OrderBy(c => c.FirstSessionAt).ThenBy(c => c.Id)
             .Select(c => new CourseSummary(c.Id, c.Title, c.Kind, c.Provider, c.ProviderName, c.Delivery, c.StationId, c.Address,
                 c.Capacity, c.Capacity - c.SeatsTaken, c.FirstSessionAt, c.Sessions.Count))
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<CourseSummary>(
-            [.. items.Select(i => i with { FirstSessionAt = i.FirstSessionAt.ToCityTime() })], paging.PageNumber, paging.Size, total));
+            .ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(i => i with { FirstSessionAt = i.FirstSessionAt.ToCityTime() }));
     }
 
     internal static async Task<Results<Ok<CourseResponse>, NotFound>> Get(Guid id, TrainingDb db, CancellationToken ct)

@@ -172,9 +172,7 @@ public static class HazardReportsApi
         {
             query = query.Where(r => r.Department == department);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderByDescending(r => r.ReportedAt).ThenBy(r => r.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<HazardReportView>(items.Select(r => ViewOf(r, http)).ToList(), paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok((await query.OrderByDescending(r => r.ReportedAt).ThenBy(r => r.Id).ToPageAsync(paging, ct)).Map(r => ViewOf(r, http)));
     }
 
     internal static async Task<Results<Ok<HazardReportDetail>, NotFound>> Get(Guid id, ClaimsPrincipal user, VolunteersDb db, HttpContext http, CancellationToken ct)

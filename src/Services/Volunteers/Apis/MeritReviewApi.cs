@@ -309,12 +309,8 @@ public static class MeritReviewApi
         }
         var query = db.MeritNominations.AsNoTracking().Where(n => n.WorkerId == workerId && n.Won)
             .Join(db.MeritMonths, n => n.Month, m => m.Id, (n, m) => new { Nomination = n, m.ClosedAt });
-        var total = await query.LongCountAsync(ct);
-        var page = await query.OrderByDescending(x => x.Nomination.Month).ThenBy(x => x.Nomination.Title)
-            .Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<MyMeritTitle>(
-            page.Select(x => new MyMeritTitle(x.Nomination.Month, x.Nomination.Title, x.Nomination.AverageScore ?? 0, x.ClosedAt ?? default)).ToList(),
-            paging.PageNumber, paging.Size, total));
+        var page = await query.OrderByDescending(x => x.Nomination.Month).ThenBy(x => x.Nomination.Title).ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(x => new MyMeritTitle(x.Nomination.Month, x.Nomination.Title, x.Nomination.AverageScore ?? 0, x.ClosedAt ?? default)));
     }
 
     private sealed record WinnerRow(MeritNomination Nomination, Worker Worker);
