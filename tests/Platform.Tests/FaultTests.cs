@@ -6,7 +6,6 @@ using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Platform.TestSupport;
 using Xunit.Abstractions;
 
@@ -162,7 +161,7 @@ public sealed class FaultTests(StressPlatformFixture platform, ITestOutputHelper
             Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(broker.UserInfo))));
         await Eventually.Until(async c =>
         {
-            var outbox = await CountAsync(organizations!, "SELECT count(*) FROM outbox_messages", c);
+            var outbox = await Sql.ScalarAsync<long>(organizations!, "SELECT count(*) FROM outbox_messages", c);
             var queues = await management.GetFromJsonAsync<JsonElement>(new Uri("/api/queues/%2F?columns=name,messages", UriKind.Relative), c);
             var inQueues = queues.EnumerateArray()
                 .Where(q => q.GetProperty("name").GetString()!.Contains("-community-directory", StringComparison.Ordinal))
@@ -177,19 +176,9 @@ public sealed class FaultTests(StressPlatformFixture platform, ITestOutputHelper
         foreach (var service in Consumers)
         {
             var database = await platform.App.GetConnectionStringAsync($"{service}-db", ct);
-            counts[service] = await CountAsync(database!, "SELECT count(*) FROM inbox_messages WHERE \"Consumer\" = 'community-directory'", ct);
+            counts[service] = await Sql.ScalarAsync<long>(database!, "SELECT count(*) FROM inbox_messages WHERE \"Consumer\" = 'community-directory'", ct);
         }
         return counts;
-    }
-
-    private static async Task<long> CountAsync(string connectionString, string sql, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        await connection.OpenAsync(timeout.Token);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync(timeout.Token))!;
     }
 
     private static async Task RunCommandAsync(ResourceCommandService commands, string resource, string command, CancellationToken ct)

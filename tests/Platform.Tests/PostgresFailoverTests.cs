@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using Npgsql;
 using Platform.TestSupport;
 using Xunit.Abstractions;
 
@@ -21,7 +20,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IAsyncLife
     private const int AfterPromotion = 100;
     private static readonly TimeSpan WriterInterval = TimeSpan.FromMilliseconds(100);
     private static readonly string[] Consumers = ["stations", "volunteers"];
-    private readonly LocalPostgresReplication _databases = new(synchronous: true);
+    private readonly LocalPostgresReplication _databases = new();
     private readonly LocalInfrastructure _broker = LocalInfrastructure.WithoutPostgres();
     private readonly List<ServiceProcess> _services = [];
     private TestKeysServer? _keys;
@@ -82,15 +81,16 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IAsyncLife
         var accepted = answers.Where(a => a.Status == 201).Select(a => a.Id!.Value).ToHashSet();
 
         // All confirmed registrations on the new primary (synchronous replication lost none); a 503 may have been applied too.
-        var registered = await IdsAsync(databases["organizations"], "SELECT \"Id\" FROM communities WHERE \"District\" = @district", district, ct);
+        var registered = await IdsAsync(databases["organizations"], district, ct);
         Assert.Empty(accepted.Except(registered));
         var convergeClock = Stopwatch.StartNew();
         foreach (var service in Consumers)
         {
-            var held = await Eventually.Until(c => IdsAsync(databases[service], "SELECT \"Id\" FROM communities WHERE \"District\" = @district", district, c),
+            var held = await Eventually.Until(c => IdsAsync(databases[service], district, c),
                 ids => ids.SetEquals(registered), $"{service} holding all {registered.Count} communities", TimeSpan.FromMinutes(3));
             // Exactly once: one inbox entry per event in a database that has seen no others.
-            Assert.Equal(registered.Count, await CountAsync(databases[service], "SELECT count(*) FROM inbox_messages WHERE \"Consumer\" = 'community-directory'", ct));
+            Assert.Equal(registered.Count, await Sql.ScalarAsync<long>(_databases.Standby.ConnectionString(databases[service]),
+                "SELECT count(*) FROM inbox_messages WHERE \"Consumer\" = 'community-directory'", ct));
             Assert.Equal(registered.Count, held.Count);
         }
         var converged = convergeClock.Elapsed;
@@ -107,26 +107,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IAsyncLife
 
     private static string Tail(string text) => text.Length > 4000 ? text[^4000..] : text;
 
-    private async Task<HashSet<Guid>> IdsAsync(string database, string sql, string district, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(_databases.Standby.ConnectionString(database));
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("district", district);
-        var ids = new HashSet<Guid>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            ids.Add(reader.GetGuid(0));
-        }
-        return ids;
-    }
-
-    private async Task<long> CountAsync(string database, string sql, CancellationToken ct)
-    {
-        await using var connection = new NpgsqlConnection(_databases.Standby.ConnectionString(database));
-        await connection.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
-    }
+    /// <summary>The communities of the district in a database, read from the new primary.</summary>
+    private Task<HashSet<Guid>> IdsAsync(string database, string district, CancellationToken ct) =>
+        Sql.IdsAsync(_databases.Standby.ConnectionString(database), "SELECT \"Id\" FROM communities WHERE \"District\" = @district", ct, ("district", district));
 }

@@ -1,25 +1,23 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
-using Npgsql;
 using Xunit;
 
 namespace Platform.TestSupport;
 
 /// <summary>
 /// A PostgreSQL primary and a streaming standby on this machine, as a highly available deployment runs them on two: the
-/// standby is a <c>pg_basebackup</c> of the primary with <c>standby.signal</c>, replaying its WAL as it is written. With
-/// <see cref="Synchronous"/> a commit returns only once the standby has it too. Services reach whichever is primary
+/// standby is a <c>pg_basebackup</c> of the primary with <c>standby.signal</c>, replaying its WAL as it is written, and
+/// replication is synchronous: a commit returns only once the standby has it too. Services reach whichever is primary
 /// through one multi-host connection string (<see cref="ConnectionString"/>); <see cref="KillPrimary"/> and
 /// <see cref="PromoteStandbyAsync"/> are the failover.
 /// </summary>
-public sealed class LocalPostgresReplication(bool synchronous) : IAsyncLifetime
+public sealed class LocalPostgresReplication : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), $"platform-pg-ha-{Guid.NewGuid():N}"[..28]);
     private readonly string _password = Convert.ToHexString(RandomNumberGenerator.GetBytes(12)).ToLowerInvariant();
 
     public LocalPostgresServer Primary { get; private set; } = null!;
     public LocalPostgresServer Standby { get; private set; } = null!;
-    public bool Synchronous { get; } = synchronous;
 
     /// <summary>
     /// Both servers, the primary wanted (<c>Target Session Attributes=primary</c>): Npgsql tries them in turn and keeps
@@ -39,14 +37,11 @@ public sealed class LocalPostgresReplication(bool synchronous) : IAsyncLifetime
         await BaseBackupAsync(Path.Combine(_root, "standby"));
         Standby = await LocalPostgresServer.StartAsync(Path.Combine(_root, "standby"), _password, _root);
         await WaitUntilStreamingAsync();
-        if (Synchronous)
-        {
-            // Set after the backup, so that the standby (once promoted, alone) does not wait for a standby of its own.
-            await ExecuteAsync(Primary, "ALTER SYSTEM SET synchronous_standby_names = '*'");
-            await ExecuteAsync(Primary, "SELECT pg_reload_conf()");
-            await Eventually.Until(ct => ScalarAsync<string?>(Primary, "SELECT sync_state FROM pg_stat_replication LIMIT 1", ct),
-                state => state == "sync", "the standby confirming commits synchronously");
-        }
+        // Set after the backup, so that the standby (once promoted, alone) does not wait for a standby of its own.
+        await ExecuteAsync(Primary, "ALTER SYSTEM SET synchronous_standby_names = '*'");
+        await ExecuteAsync(Primary, "SELECT pg_reload_conf()");
+        await Eventually.Until(ct => ScalarAsync<string?>(Primary, "SELECT sync_state FROM pg_stat_replication LIMIT 1", ct),
+            state => state == "sync", "the standby confirming commits synchronously");
     }
 
     public async Task DisposeAsync()
@@ -73,17 +68,8 @@ public sealed class LocalPostgresReplication(bool synchronous) : IAsyncLifetime
         Assert.False(await ScalarAsync<bool>(Standby, "SELECT pg_is_in_recovery()", CancellationToken.None));
     }
 
-    /// <summary>A value from a server (any database's answer, asked of <c>postgres</c>).</summary>
-    public static async Task<T> ScalarAsync<T>(LocalPostgresServer server, string sql, CancellationToken ct)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        await using var connection = new NpgsqlConnection(server.ConnectionString("postgres"));
-        await connection.OpenAsync(timeout.Token);
-        await using var command = new NpgsqlCommand(sql, connection);
-        var value = await command.ExecuteScalarAsync(timeout.Token);
-        return value is DBNull or null ? default! : (T)value;
-    }
+    private static Task<T> ScalarAsync<T>(LocalPostgresServer server, string sql, CancellationToken ct) =>
+        Sql.ScalarAsync<T>(server.ConnectionString("postgres"), sql, ct);
 
     private static Task<object?> ExecuteAsync(LocalPostgresServer server, string sql) => ScalarAsync<object?>(server, sql, CancellationToken.None);
 

@@ -25,7 +25,6 @@ public sealed class LocalPostgresServer
     /// <summary>The superuser's (postgres) password.</summary>
     public string Password { get; }
     public int Port { get; private set; }
-    public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>A connection string to a database of that name on this server alone.</summary>
     public string ConnectionString(string database) =>

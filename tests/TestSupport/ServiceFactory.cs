@@ -159,19 +159,8 @@ public sealed class ServiceFactory<TProgram> : WebApplicationFactory<TProgram> w
     }
 
     /// <summary>Runs a scalar query on the service's own database (bounded by the command timeout).</summary>
-    public async Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
-    {
-        await using var connection = new NpgsqlConnection(DatabaseConnectionString);
-        using var timeout = new CancellationTokenSource(RequestTimeout);
-        await connection.OpenAsync(timeout.Token);
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-        var result = await command.ExecuteScalarAsync(timeout.Token);
-        return (T)Convert.ChangeType(result, typeof(T), System.Globalization.CultureInfo.InvariantCulture)!;
-    }
+    public Task<T> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters) =>
+        Sql.ScalarAsync<T>(DatabaseConnectionString, sql, CancellationToken.None, parameters);
 
     public override async ValueTask DisposeAsync()
     {

@@ -130,7 +130,8 @@ internal sealed partial class DatabaseMigrator<TDb>(IServiceScopeFactory scopes,
                 LogMigrated(logger, typeof(TDb).Name, attempt);
                 return;
             }
-            catch (Exception ex) when (ex is Npgsql.NpgsqlException or TimeoutException
+            // The server still starting (or failing over) is waited for; a migration the server refuses is not.
+            catch (Exception ex) when ((ex.IsDatabaseAway() || ex is TimeoutException)
                                        && TimeProvider.System.GetElapsedTime(started) < Deadline)
             {
                 LogRetry(logger, typeof(TDb).Name, attempt, ex.Message);

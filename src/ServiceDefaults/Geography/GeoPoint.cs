@@ -12,9 +12,6 @@ public readonly record struct GeoPoint(double Latitude, double Longitude)
     /// <summary>Metres along a meridian per degree of latitude.</summary>
     public const double MetresPerDegreeLatitude = Math.PI * EarthRadius / 180;
 
-    public static bool IsValid(double latitude, double longitude) =>
-        double.IsFinite(latitude) && double.IsFinite(longitude) && latitude is >= -90 and <= 90 && longitude is >= -180 and <= 180;
-
     /// <summary>Great-circle distance in metres (haversine: stable for the short distances riders and reports are about).</summary>
     public static double Distance(double lat1, double lon1, double lat2, double lon2)
     {
