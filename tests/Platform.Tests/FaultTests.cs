@@ -88,8 +88,19 @@ public sealed class FaultTests(StressPlatformFixture platform, ITestOutputHelper
             var converged = new List<string>();
             foreach (var service in Consumers)
             {
-                var held = await Eventually.Until(c => CommunityIdsAsync(service, district, c), ids => ids.Count >= registered.Count,
-                    $"{registered.Count} communities listed by {service}", TimeSpan.FromMinutes(3));
+                HashSet<Guid> held;
+                try
+                {
+                    held = await Eventually.Until(c => CommunityIdsAsync(service, district, c), ids => ids.Count >= registered.Count,
+                        $"{registered.Count} communities listed by {service}", TimeSpan.FromMinutes(3));
+                }
+                catch (TimeoutException timedOut)
+                {
+                    // Say what is missing and where the service's community events stand at the broker.
+                    var missing = registered.Except(await CommunityIdsAsync(service, district, ct)).ToList();
+                    throw new TimeoutException($"{service} lacks {missing.Count} of {registered.Count} communities after 3 min " +
+                                               $"(e.g. {string.Join(", ", missing.Take(5))}); its queues: {await QueueStatesAsync(service, ct)}", timedOut);
+                }
                 Assert.Equal(registered.Order(), held.Order());
                 converged.Add($"{service} {(clock.Elapsed - streamStopped).TotalSeconds:F1} s");
             }
@@ -155,10 +166,7 @@ public sealed class FaultTests(StressPlatformFixture platform, ITestOutputHelper
     private async Task WaitUntilQuietAsync(CancellationToken ct)
     {
         var organizations = await platform.App.GetConnectionStringAsync("organizations-db", ct);
-        var broker = new Uri((await platform.App.GetConnectionStringAsync(Broker, ct))!);
-        using var management = new HttpClient { BaseAddress = platform.App.GetEndpoint(Broker, "management"), Timeout = TimeSpan.FromSeconds(10) };
-        management.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
-            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(broker.UserInfo))));
+        using var management = await ManagementAsync(ct);
         await Eventually.Until(async c =>
         {
             var outbox = await Sql.ScalarAsync<long>(organizations!, "SELECT count(*) FROM outbox_messages", c);
@@ -168,6 +176,27 @@ public sealed class FaultTests(StressPlatformFixture platform, ITestOutputHelper
                 .Sum(q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
             return outbox + inQueues;
         }, inFlight => inFlight == 0, "no community event in flight", ResourceTimeout);
+    }
+
+    /// <summary>RabbitMQ's management API as the platform's broker user.</summary>
+    private async Task<HttpClient> ManagementAsync(CancellationToken ct)
+    {
+        var broker = new Uri((await platform.App.GetConnectionStringAsync(Broker, ct))!);
+        var management = new HttpClient { BaseAddress = platform.App.GetEndpoint(Broker, "management"), Timeout = TimeSpan.FromSeconds(10) };
+        management.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(Uri.UnescapeDataString(broker.UserInfo))));
+        return management;
+    }
+
+    /// <summary>Ready and unacknowledged messages and consumers of a service's community queues, for a failure message.</summary>
+    private async Task<string> QueueStatesAsync(string service, CancellationToken ct)
+    {
+        using var management = await ManagementAsync(ct);
+        var queues = await management.GetFromJsonAsync<JsonElement>(
+            new Uri("/api/queues/%2F?columns=name,messages_ready,messages_unacknowledged,consumers", UriKind.Relative), ct);
+        return string.Join("; ", queues.EnumerateArray()
+            .Where(q => q.GetProperty("name").GetString()!.StartsWith($"{service}-community-directory", StringComparison.Ordinal))
+            .Select(q => q.ToString()));
     }
 
     private async Task<Dictionary<string, long>> InboxEntriesAsync(CancellationToken ct)
