@@ -104,7 +104,7 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
     /// <summary>One transaction for the whole batch; throws (after rolling back) if any part fails.</summary>
     private async Task<bool[]> ApplyTogetherAsync(List<PendingMessage<TMessage>> batch)
     {
-        var ct = batch[0].Context.CancellationToken;
+        var ct = batch[0].Cancellation;
         var ids = new Guid[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
@@ -146,7 +146,7 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
     /// <summary>One message in its own transaction; settles its outcome, never throws.</summary>
     private async Task ApplyAloneAsync(PendingMessage<TMessage> message)
     {
-        var ct = message.Context.CancellationToken;
+        var ct = message.Cancellation;
         PrepareContext();
         try
         {
@@ -189,7 +189,7 @@ public abstract partial class IdempotentConsumer<TMessage, TDb>(TDb db, Messagin
         Activity.Current = message.Activity ?? outer;
         try
         {
-            await HandleAsync(message.Context.Message, message.Context, message.Context.CancellationToken);
+            await HandleAsync(message.Context.Message, message.Context, message.Cancellation);
         }
         finally
         {

@@ -24,6 +24,12 @@ internal sealed class PendingMessage<TMessage>(ConsumeContext<TMessage> context,
 {
     public ConsumeContext<TMessage> Context { get; } = context;
     public Guid MessageId { get; } = messageId;
+    /// <summary>
+    /// The delivery's cancellation, read once while the delivery is live. Read later, <c>Context.CancellationToken</c>
+    /// throws: when the broker connection drops, MassTransit disposes the token source of every delivery in hand, and
+    /// a leader touching a queued message's context then lost its slot for good (seen in the platform's fault test).
+    /// </summary>
+    public CancellationToken Cancellation { get; } = context.CancellationToken;
     /// <summary>The consume activity of this message: its trace continues in <c>HandleAsync</c> even when another message's consumer applies it.</summary>
     public Activity? Activity { get; } = activity;
     /// <summary>True once applied and committed, false if it was a duplicate; faults with the message's own error.</summary>
@@ -76,7 +82,7 @@ internal sealed class InboxLane<TMessage>(InboxOptions options) where TMessage :
         }
         // A delivery cancelled while waiting (bus stopping) is not acknowledged and comes back; if it was applied
         // meanwhile, the inbox absorbs the redelivery.
-        return await message.Outcome.Task.WaitAsync(message.Context.CancellationToken);
+        return await message.Outcome.Task.WaitAsync(message.Cancellation);
     }
 
     private async Task LeadAsync(Func<List<PendingMessage<TMessage>>, Task> applyBatch)
@@ -86,11 +92,12 @@ internal sealed class InboxLane<TMessage>(InboxOptions options) where TMessage :
             var batch = new List<PendingMessage<TMessage>>();
             lock (_gate)
             {
+                // Nothing in here may throw: a leader leaving other than through the return below would keep its slot.
                 while (batch.Count < Math.Max(1, options.BatchSize) && _waiting.TryDequeue(out var next))
                 {
-                    if (next.Context.CancellationToken.IsCancellationRequested)
+                    if (next.Cancellation.IsCancellationRequested)
                     {
-                        next.Outcome.TrySetCanceled(next.Context.CancellationToken);
+                        next.Outcome.TrySetCanceled(next.Cancellation);
                         continue;
                     }
                     batch.Add(next);

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
@@ -85,6 +87,44 @@ public sealed class InboxBatchTests(LocalInfrastructure infrastructure)
         }
     }
 
+    [Fact]
+    public async Task Messages_waiting_for_a_batch_when_the_broker_connection_drops_take_effect_once_after_it_is_back_and_later_ones_too()
+    {
+        // Seen in the platform's fault test: a broker restart left a consumer holding its prefetched messages for good.
+        var name = UniqueName();
+        await using var service = await KitService.StartAsync(infrastructure, name, inboxConcurrentBatches: 1);
+        var bus = service.Services.GetRequiredService<IBus>();
+        var lane = service.Services.GetRequiredService<InboxLanes>().For<KitEvent>(typeof(KitConsumer));
+        var holder = new KitEvent(Guid.NewGuid(), -1);
+        var hold = new KitHold();
+        KitConsumer.Holds[holder.Id] = hold;
+        var waiting = NewMessages(20);
+        try
+        {
+            await bus.Publish(holder);
+            await hold.Entered.Task.WaitAsync(Timeout);
+            await Task.WhenAll(waiting.Select(m => bus.Publish(m.Event, ctx => ctx.MessageId = m.MessageId)));
+            await Eventually.Until(_ => Task.FromResult(lane.Waiting), n => n == waiting.Count, "messages queued behind the held one", Timeout);
+
+            // The broker closes the service's connection: every delivery in hand (the held one, the queued ones) is lost
+            // to the service and goes back to the queue.
+            await CloseConnectionsAsync(name);
+        }
+        finally
+        {
+            hold.Released.TrySetResult();
+            KitConsumer.Holds.TryRemove(holder.Id, out _);
+        }
+        var later = NewMessages(10);
+        await Task.WhenAll(later.Select(m => bus.Publish(m.Event, ctx => ctx.MessageId = m.MessageId)));
+
+        var all = waiting.Concat(later).ToList();
+        var effects = await service.WaitForEffectsAsync([holder, .. all.Select(m => m.Event)], Timeout);
+        Assert.Equal(all.Count + 1, effects.Count);
+        Assert.All(effects.Values, count => Assert.Equal(1, count));
+        Assert.Equal(all.Count, (await InboxClaimsAsync(service, all)).Count);
+    }
+
     private sealed record Message(KitEvent Event, Guid MessageId);
 
     private static List<Message> NewMessages(int count) =>
@@ -120,6 +160,25 @@ public sealed class InboxBatchTests(LocalInfrastructure infrastructure)
     {
         var ids = messages.Select(m => m.MessageId).ToList();
         return service.QueryAsync(db => db.Set<InboxMessage>().Where(m => ids.Contains(m.MessageId)).ToListAsync());
+    }
+
+    /// <summary>Closes the service's broker connections from the broker's side (as a restart or a network cut would).</summary>
+    private async Task CloseConnectionsAsync(string service)
+    {
+        using var management = infrastructure.RabbitMqManagementClient();
+        // The management API lists a connection a moment after it opens.
+        var names = await Eventually.Until(async c =>
+        {
+            var connections = await management.GetFromJsonAsync<JsonElement>(new Uri("/api/connections?columns=name,user_provided_name", UriKind.Relative), c);
+            return connections.EnumerateArray()
+                .Where(x => x.TryGetProperty("user_provided_name", out var n) && n.GetString() == service)
+                .Select(x => x.GetProperty("name").GetString()!).ToList();
+        }, found => found.Count > 0, $"{service}'s broker connection listed", Timeout);
+        foreach (var connection in names)
+        {
+            using var closed = await management.DeleteAsync(new Uri($"/api/connections/{Uri.EscapeDataString(connection)}", UriKind.Relative));
+            closed.EnsureSuccessStatusCode();
+        }
     }
 
     private async Task<uint> MessagesInQueueAsync(string queue)
