@@ -1,5 +1,6 @@
 using Platform.Contracts;
 using Platform.Organizations.Domain;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Organizations.Tests.Domain;
 

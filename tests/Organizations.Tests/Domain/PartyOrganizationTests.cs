@@ -1,4 +1,5 @@
 using Platform.Organizations.Domain;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Organizations.Tests.Domain;
 

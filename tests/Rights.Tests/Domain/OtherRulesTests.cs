@@ -1,4 +1,5 @@
 using Platform.Rights.Domain;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Rights.Tests.Domain;
 
@@ -68,21 +69,21 @@ public class JointActivityTests
     {
         var a = Clinic();
 
-        Assert.NotNull(a.Hold(10, Now).Conflict);
-        Assert.Contains("participants", a.Hold(-1, Now.AddDays(1)).Errors!.Keys);
-        Assert.True(a.Hold(35, Now.AddDays(1)).IsDone);
+        Assert.Equal(RefusalKind.Conflict, a.Hold(10, Now)?.Kind);
+        Assert.Contains("participants", a.Hold(-1, Now.AddDays(1))!.Errors!.Keys);
+        Assert.Null(a.Hold(35, Now.AddDays(1)));
         Assert.Equal(35, a.Participants);
-        Assert.NotNull(a.Hold(35, Now.AddDays(1)).Conflict);
-        Assert.NotNull(a.Cancel().Conflict);
+        Assert.Equal(RefusalKind.Conflict, a.Hold(35, Now.AddDays(1))?.Kind);
+        Assert.Equal(RefusalKind.Conflict, a.Cancel()?.Kind);
     }
 
     [Fact]
     public void A_cancelled_activity_is_not_held()
     {
         var a = Clinic();
-        Assert.True(a.Cancel().IsDone);
+        Assert.Null(a.Cancel());
 
-        Assert.NotNull(a.Hold(1, Now.AddDays(2)).Conflict);
+        Assert.Equal(RefusalKind.Conflict, a.Hold(1, Now.AddDays(2))?.Kind);
     }
 
     [Fact]
@@ -105,8 +106,8 @@ public class SupervisorAlertAndAuditTests
         var alert = SupervisorAlert.CrisisCase(c, Now);
         var supervisor = Guid.NewGuid();
 
-        Assert.True(alert.Acknowledge(supervisor, Now.AddMinutes(1)).IsDone);
-        Assert.NotNull(alert.Acknowledge(Guid.NewGuid(), Now.AddMinutes(2)).Conflict);
+        Assert.Null(alert.Acknowledge(supervisor, Now.AddMinutes(1)));
+        Assert.Equal(RefusalKind.Conflict, alert.Acknowledge(Guid.NewGuid(), Now.AddMinutes(2))?.Kind);
         Assert.Equal(supervisor, alert.AcknowledgedBy);
         Assert.Equal(c.Id, alert.CaseId);
     }

@@ -1,4 +1,5 @@
 using Platform.Rights.Domain;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Rights.Tests.Domain;
 
@@ -63,12 +64,12 @@ public class RightsCaseTests
     {
         var c = Submit(Urgency.Normal);
 
-        Assert.True(c.Triage(CaseCategory.LabourContract, Urgency.High, Now.AddMinutes(5)).IsDone);
+        Assert.Null(c.Triage(CaseCategory.LabourContract, Urgency.High, Now.AddMinutes(5)));
 
         Assert.Equal(CaseStatus.Triaged, c.Status);
         Assert.Equal(CaseCategory.LabourContract, c.Category);
         Assert.Equal(Now.AddHours(4), c.FirstResponseDueAt);
-        Assert.NotNull(c.Triage(null, null, Now).Conflict);
+        Assert.Equal(RefusalKind.Conflict, c.Triage(null, null, Now)?.Kind);
     }
 
     [Theory]
@@ -86,11 +87,11 @@ public class RightsCaseTests
 
         var outcome = c.AssignTo(Pro(specialty), Now);
 
-        Assert.Equal(fits, outcome.IsDone);
+        Assert.Equal(fits, outcome is null);
         Assert.Equal(fits ? CaseStatus.Assigned : CaseStatus.Triaged, c.Status);
         if (!fits)
         {
-            Assert.Contains("professionalId", outcome.Errors!.Keys);
+            Assert.Contains("professionalId", outcome!.Errors!.Keys);
         }
     }
 
@@ -100,16 +101,16 @@ public class RightsCaseTests
         var c = Submit();
         c.Triage(null, null, Now);
 
-        Assert.Contains("professionalId", c.AssignTo(Pro(Specialty.Legal, active: false), Now).Errors!.Keys);
+        Assert.Contains("professionalId", c.AssignTo(Pro(Specialty.Legal, active: false), Now)!.Errors!.Keys);
     }
 
     [Fact]
     public void Only_a_crisis_case_is_assigned_without_triage()
     {
-        Assert.NotNull(Submit(Urgency.High).AssignTo(Pro(Specialty.Legal), Now).Conflict);
+        Assert.Equal(RefusalKind.Conflict, Submit(Urgency.High).AssignTo(Pro(Specialty.Legal), Now)?.Kind);
         var crisis = Submit(Urgency.Crisis, CaseCategory.PsychologicalSupport);
 
-        Assert.True(crisis.AssignTo(Pro(Specialty.Counselling), Now).IsDone);
+        Assert.Null(crisis.AssignTo(Pro(Specialty.Counselling), Now));
         Assert.Equal(Now, crisis.TriagedAt);
         Assert.True(crisis.NeedsSupervisorAlert);
         Assert.False(Submit(Urgency.High).NeedsSupervisorAlert);
@@ -164,9 +165,9 @@ public class RightsCaseTests
         c.Triage(null, null, Now);
         c.AssignTo(pro, Now);
 
-        Assert.True(c.AddNote(CaseParty.Requester, WorkerId, "补充材料", Now.AddMinutes(1), out _).IsDone);
+        Assert.Null(c.AddNote(CaseParty.Requester, WorkerId, "补充材料", Now.AddMinutes(1), out _));
         Assert.Equal(CaseStatus.Assigned, c.Status);
-        Assert.True(c.AddNote(CaseParty.AssignedProfessional, pro.Id, "收到", Now.AddMinutes(2), out var note).IsDone);
+        Assert.Null(c.AddNote(CaseParty.AssignedProfessional, pro.Id, "收到", Now.AddMinutes(2), out var note));
 
         Assert.Equal(CaseStatus.InProgress, c.Status);
         Assert.Equal(Now.AddMinutes(2), c.FirstRespondedAt);
@@ -182,18 +183,18 @@ public class RightsCaseTests
         c.AssignTo(Pro(Specialty.Legal), Now);
         c.Start(Now.AddMinutes(20));
 
-        Assert.True(c.Resolve("已解决", Now.AddHours(3)).IsDone);
+        Assert.Null(c.Resolve("已解决", Now.AddHours(3)));
         var resolved = c.ToResolvedEvent();
         Assert.Equal(TimeSpan.FromMinutes(20), resolved.TimeToFirstResponse);
         Assert.Equal(TimeSpan.FromHours(3), resolved.TimeToResolution);
         Assert.False(resolved.Escalated);
         Assert.Equal("unpaid-wages", resolved.Category);
 
-        Assert.Contains("satisfaction", c.Close(0, Now).Errors!.Keys);
-        Assert.Contains("satisfaction", c.Close(null, Now).Errors!.Keys);
-        Assert.True(c.Close(3, Now.AddHours(4)).IsDone);
+        Assert.Contains("satisfaction", c.Close(0, Now)!.Errors!.Keys);
+        Assert.Contains("satisfaction", c.Close(null, Now)!.Errors!.Keys);
+        Assert.Null(c.Close(3, Now.AddHours(4)));
         Assert.Equal(CaseStatus.Closed, c.Status);
-        Assert.NotNull(c.AddNote(CaseParty.Requester, WorkerId, "x", Now, out _).Conflict);
+        Assert.Equal(RefusalKind.Conflict, c.AddNote(CaseParty.Requester, WorkerId, "x", Now, out _)?.Kind);
     }
 
     [Fact]
@@ -201,9 +202,9 @@ public class RightsCaseTests
     {
         var c = Submit();
 
-        Assert.NotNull(c.Start(Now).Conflict);
-        Assert.NotNull(c.Resolve("x", Now).Conflict);
-        Assert.NotNull(c.Close(5, Now).Conflict);
+        Assert.Equal(RefusalKind.Conflict, c.Start(Now)?.Kind);
+        Assert.Equal(RefusalKind.Conflict, c.Resolve("x", Now)?.Kind);
+        Assert.Equal(RefusalKind.Conflict, c.Close(5, Now)?.Kind);
         Assert.Equal(CaseStatus.Submitted, c.Status);
     }
 
@@ -212,13 +213,13 @@ public class RightsCaseTests
     {
         var c = Submit();
 
-        Assert.Equal(["partner", "reason"], c.Escalate(null, " ", Now).Errors!.Keys.Order());
-        Assert.True(c.Escalate(EscalationPartner.TradeUnionLegalAid, "需要法律援助", Now.AddHours(1)).IsDone);
+        Assert.Equal(["partner", "reason"], c.Escalate(null, " ", Now)!.Errors!.Keys.Order());
+        Assert.Null(c.Escalate(EscalationPartner.TradeUnionLegalAid, "需要法律援助", Now.AddHours(1)));
         var e = c.ToResolvedEvent();
         Assert.True(e.Escalated);
         Assert.Null(e.TimeToFirstResponse);
         Assert.Equal(TimeSpan.FromHours(1), e.TimeToResolution);
-        Assert.NotNull(c.Escalate(EscalationPartner.LabourInspection, "again", Now).Conflict);
+        Assert.Equal(RefusalKind.Conflict, c.Escalate(EscalationPartner.LabourInspection, "again", Now)?.Kind);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
-using Platform.Volunteers.Domain;
 using Platform.ServiceDefaults.Geography;
+using Platform.ServiceDefaults.Validation;
+using Platform.Volunteers.Domain;
 
 namespace Platform.Volunteers.Tests.Domain;
 
@@ -17,11 +18,11 @@ public sealed class HazardReportTests
     {
         var report = NewReport();
 
-        Assert.True(report.ChangeStatus(HazardStatus.Acknowledged, null, Housing, Now.AddMinutes(5)).IsOk);
-        Assert.True(report.ChangeStatus(HazardStatus.InProgress, null, Housing, Now.AddMinutes(30)).IsOk);
+        Assert.Null(report.ChangeStatus(HazardStatus.Acknowledged, null, Housing, Now.AddMinutes(5)).Refusal);
+        Assert.Null(report.ChangeStatus(HazardStatus.InProgress, null, Housing, Now.AddMinutes(30)).Refusal);
         var closed = report.ChangeStatus(HazardStatus.Closed, "井盖已更换", Housing, Now.AddHours(2));
 
-        Assert.True(closed.IsOk);
+        Assert.Null(closed.Refusal);
         Assert.Equal(("closed", "housing", "broken-manhole-cover"), (closed.Value!.Status, closed.Value.ResponsibleAgency, closed.Value.Category));
         Assert.Equal((HazardStatus.Closed, "井盖已更换", Now.AddHours(2)), (report.Status, report.StatusNotes, report.ClosedAt));
         Assert.Equal([HazardStatus.Acknowledged, HazardStatus.InProgress, HazardStatus.Closed], report.Changes.Select(c => c.To));
@@ -38,7 +39,7 @@ public sealed class HazardReportTests
 
         var result = report.ChangeStatus(next, "notes", Housing, Now);
 
-        Assert.NotNull(result.ConflictReason);
+        Assert.Equal(RefusalKind.Conflict, result.Refusal?.Kind);
         Assert.Equal(HazardStatus.Open, report.Status);
         Assert.Empty(report.Changes);
     }
@@ -50,10 +51,10 @@ public sealed class HazardReportTests
         report.ChangeStatus(HazardStatus.Acknowledged, null, Housing, Now);
         report.ChangeStatus(HazardStatus.InProgress, null, Housing, Now);
 
-        Assert.Contains("notes", report.ChangeStatus(HazardStatus.Closed, "  ", Housing, Now).Errors!.Keys);
-        Assert.Contains("notes", report.ChangeStatus(HazardStatus.Rejected, null, Housing, Now).Errors!.Keys);
-        Assert.Contains("notes", report.ChangeStatus(HazardStatus.Closed, new string('x', 1001), Housing, Now).Errors!.Keys);
-        Assert.Contains("status", report.ChangeStatus(null, "x", Housing, Now).Errors!.Keys);
+        Assert.Contains("notes", report.ChangeStatus(HazardStatus.Closed, "  ", Housing, Now).Refusal!.Errors!.Keys);
+        Assert.Contains("notes", report.ChangeStatus(HazardStatus.Rejected, null, Housing, Now).Refusal!.Errors!.Keys);
+        Assert.Contains("notes", report.ChangeStatus(HazardStatus.Closed, new string('x', 1001), Housing, Now).Refusal!.Errors!.Keys);
+        Assert.Contains("status", report.ChangeStatus(null, "x", Housing, Now).Refusal!.Errors!.Keys);
         Assert.Equal(HazardStatus.InProgress, report.Status);
     }
 
@@ -61,9 +62,9 @@ public sealed class HazardReportTests
     public void A_rejected_or_closed_report_does_not_change_again()
     {
         var report = NewReport();
-        Assert.True(report.ChangeStatus(HazardStatus.Rejected, "重复上报", Housing, Now).IsOk);
+        Assert.Null(report.ChangeStatus(HazardStatus.Rejected, "重复上报", Housing, Now).Refusal);
 
-        Assert.NotNull(report.ChangeStatus(HazardStatus.Acknowledged, null, Housing, Now).ConflictReason);
+        Assert.Equal(RefusalKind.Conflict, report.ChangeStatus(HazardStatus.Acknowledged, null, Housing, Now).Refusal?.Kind);
         Assert.Equal("closed", report.Status.Open311());
     }
 

@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults.Validation;
 using Platform.Volunteers.Domain;
 
 namespace Platform.Volunteers.Tests.Domain;
@@ -16,7 +17,7 @@ public sealed class MeritReviewTests
     private static MeritMonth Closed(IReadOnlyList<MeritNomination> nominations, IEnumerable<MeritScore> scores, int winners = 1)
     {
         var month = MeritMonth.Open(November);
-        Assert.True(month.Close(nominations, scores.ToList(), _ => winners, null, Now.AddDays(11)).IsOk);
+        Assert.Null(month.Close(nominations, scores.ToList(), _ => winners, null, Now.AddDays(11)).Refusal);
         return month;
     }
 
@@ -67,8 +68,8 @@ public sealed class MeritReviewTests
         var month = Closed([], []);
 
         Assert.Equal(MeritMonthStatus.Closed, month.Status);
-        Assert.NotNull(month.EnsureOpen().ConflictReason);
-        Assert.NotNull(month.Close([], [], _ => 1, null, Now).ConflictReason);
+        Assert.Equal(RefusalKind.Conflict, month.EnsureOpen().Refusal?.Kind);
+        Assert.Equal(RefusalKind.Conflict, month.Close([], [], _ => 1, null, Now).Refusal?.Kind);
     }
 
     [Fact]

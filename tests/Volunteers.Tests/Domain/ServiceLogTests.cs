@@ -1,4 +1,5 @@
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 using Platform.Volunteers.Domain;
 
 namespace Platform.Volunteers.Tests.Domain;
@@ -66,12 +67,12 @@ public sealed class ServiceLogTests
     public void A_log_is_decided_once_declining_needs_a_reason_and_only_a_pending_log_is_withdrawn()
     {
         var log = Log().Value!;
-        Assert.NotNull(log.Decline(" ", null, Now).Errors);
-        Assert.True(log.Confirm(Guid.NewGuid(), Now).IsOk);
+        Assert.Equal(RefusalKind.Invalid, log.Decline(" ", null, Now).Refusal?.Kind);
+        Assert.Null(log.Confirm(Guid.NewGuid(), Now).Refusal);
         Assert.Equal(ServiceLogStatus.Confirmed, log.Status);
-        Assert.NotNull(log.Decline("不实", null, Now).ConflictReason);
-        Assert.NotNull(log.Confirm(null, Now).ConflictReason);
-        Assert.NotNull(log.Withdraw().ConflictReason);
-        Assert.True(Log().Value!.Withdraw().IsOk);
+        Assert.Equal(RefusalKind.Conflict, log.Decline("不实", null, Now).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Conflict, log.Confirm(null, Now).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Conflict, log.Withdraw().Refusal?.Kind);
+        Assert.Null(Log().Value!.Withdraw().Refusal);
     }
 }

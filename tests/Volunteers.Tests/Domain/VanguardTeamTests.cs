@@ -1,3 +1,4 @@
+using Platform.ServiceDefaults.Validation;
 using Platform.Volunteers.Domain;
 
 namespace Platform.Volunteers.Tests.Domain;
@@ -13,17 +14,17 @@ public sealed class VanguardTeamTests
     private static (VanguardTeam Team, VanguardMembership Leader) Formed(TeamCandidate? leader = null)
     {
         var formed = VanguardTeam.Form("银河北路红色志愿先锋队", Community, leader ?? Candidate(), Now);
-        Assert.True(formed.IsOk);
+        Assert.Null(formed.Refusal);
         return formed.Value;
     }
 
     [Fact]
     public void The_leader_must_be_a_Party_member_serving_in_the_community()
     {
-        Assert.Contains("leaderId", VanguardTeam.Form("队", Community, Candidate(partyMember: false), Now).Errors!.Keys);
-        Assert.Contains("leaderId", VanguardTeam.Form("队", Community, Candidate(community: Guid.NewGuid()), Now).Errors!.Keys);
-        Assert.Contains("leaderId", VanguardTeam.Form("队", Community, null, Now).Errors!.Keys);
-        Assert.Contains("name", VanguardTeam.Form(" ", Community, Candidate(), Now).Errors!.Keys);
+        Assert.Contains("leaderId", VanguardTeam.Form("队", Community, Candidate(partyMember: false), Now).Refusal!.Errors!.Keys);
+        Assert.Contains("leaderId", VanguardTeam.Form("队", Community, Candidate(community: Guid.NewGuid()), Now).Refusal!.Errors!.Keys);
+        Assert.Contains("leaderId", VanguardTeam.Form("队", Community, null, Now).Refusal!.Errors!.Keys);
+        Assert.Contains("name", VanguardTeam.Form(" ", Community, Candidate(), Now).Refusal!.Errors!.Keys);
     }
 
     [Fact]
@@ -45,9 +46,9 @@ public sealed class VanguardTeamTests
         var inOther = other.Join(Candidate(partyMember: false), Now).Value!;
         var (team, _) = Formed();
 
-        Assert.NotNull(VanguardTeam.Form("队", Community, Candidate(current: otherLeader), Now).ConflictReason);
-        Assert.NotNull(team.Join(Candidate(current: inOther), Now).ConflictReason);
-        Assert.NotNull(other.Join(Candidate(current: inOther), Now).ConflictReason);
+        Assert.Equal(RefusalKind.Conflict, VanguardTeam.Form("队", Community, Candidate(current: otherLeader), Now).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Conflict, team.Join(Candidate(current: inOther), Now).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Conflict, other.Join(Candidate(current: inOther), Now).Refusal?.Kind);
     }
 
     [Fact]
@@ -55,8 +56,8 @@ public sealed class VanguardTeamTests
     {
         var (team, _) = Formed();
 
-        Assert.NotNull(team.Join(Candidate(community: Guid.NewGuid()), Now).RuleBroken);
-        Assert.True(team.Join(Candidate(partyMember: false), Now).IsOk);
+        Assert.Equal(RefusalKind.BrokenRule, team.Join(Candidate(community: Guid.NewGuid()), Now).Refusal?.Kind);
+        Assert.Null(team.Join(Candidate(partyMember: false), Now).Refusal);
     }
 
     [Fact]
@@ -68,16 +69,16 @@ public sealed class VanguardTeamTests
         var partyJoining = Candidate();
         var partyMember = team.Join(partyJoining, Now).Value!;
 
-        Assert.NotNull(team.Leave(leaderMembership, MembershipEnd.Left, Now).ConflictReason);
-        Assert.NotNull(team.HandOver(joining with { CurrentMembership = member }, Now).RuleBroken);
-        Assert.NotNull(team.HandOver(Candidate(), Now).RuleBroken);
-        Assert.True(team.HandOver(partyJoining with { CurrentMembership = partyMember }, Now.AddHours(1)).IsOk);
+        Assert.Equal(RefusalKind.Conflict, team.Leave(leaderMembership, MembershipEnd.Left, Now).Refusal?.Kind);
+        Assert.Equal(RefusalKind.BrokenRule, team.HandOver(joining with { CurrentMembership = member }, Now).Refusal?.Kind);
+        Assert.Equal(RefusalKind.BrokenRule, team.HandOver(Candidate(), Now).Refusal?.Kind);
+        Assert.Null(team.HandOver(partyJoining with { CurrentMembership = partyMember }, Now.AddHours(1)).Refusal);
         Assert.Equal(partyJoining.WorkerId, team.LeaderId);
 
         var left = team.Leave(leaderMembership, MembershipEnd.Left, Now.AddHours(2));
-        Assert.True(left.IsOk);
+        Assert.Null(left.Refusal);
         Assert.Equal((MembershipEnd.Left, false), (leaderMembership.EndedBy, leaderMembership.IsCurrent));
-        Assert.NotNull(team.Leave(leaderMembership, MembershipEnd.Left, Now.AddHours(3)).ConflictReason);
+        Assert.Equal(RefusalKind.Conflict, team.Leave(leaderMembership, MembershipEnd.Left, Now.AddHours(3)).Refusal?.Kind);
     }
 
     [Fact]
@@ -86,11 +87,11 @@ public sealed class VanguardTeamTests
         var (team, leader) = Formed();
         var member = team.Join(Candidate(), Now).Value!;
 
-        Assert.True(team.Dissolve([leader, member], Now.AddDays(3)).IsOk);
+        Assert.Null(team.Dissolve([leader, member], Now.AddDays(3)).Refusal);
 
         Assert.All([leader, member], m => Assert.Equal((MembershipEnd.TeamDissolved, new DateOnly(2026, 11, 29)), (m.EndedBy, m.LeftOn)));
         Assert.False(team.IsActive);
-        Assert.NotNull(team.Join(Candidate(), Now).ConflictReason);
-        Assert.NotNull(team.Dissolve([], Now).ConflictReason);
+        Assert.Equal(RefusalKind.Conflict, team.Join(Candidate(), Now).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Conflict, team.Dissolve([], Now).Refusal?.Kind);
     }
 }

@@ -1,5 +1,6 @@
-using Platform.ServiceDefaults.Security;
 using Platform.Contracts;
+using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 using Platform.Volunteers.Domain;
 
 namespace Platform.Volunteers.Tests.Domain;
@@ -103,7 +104,7 @@ public sealed class ReportInTests
 
         var confirmed = move.Confirm(earlier, Now.AddDays(31));
 
-        Assert.True(confirmed.IsOk);
+        Assert.Null(confirmed.Refusal);
         Assert.Equal((worker, move.CommunityId), (confirmed.Value!.WorkerId, confirmed.Value.CommunityId));
         Assert.Equal((ReportInStatus.Active, ReportInStatus.Ended), (move.Status, earlier.Status));
         Assert.Equal(Now.AddDays(31), earlier.EndedAt);
@@ -114,10 +115,10 @@ public sealed class ReportInTests
     {
         var reportIn = ReportIn.Request(Guid.NewGuid(), Guid.NewGuid(), Now);
 
-        Assert.Contains("reason", reportIn.Decline(" ", Now).Errors!.Keys);
-        Assert.True(reportIn.Decline("不在本社区", Now).IsOk);
-        Assert.NotNull(reportIn.Confirm(null, Now).ConflictReason);
-        Assert.NotNull(reportIn.Decline("again", Now).ConflictReason);
+        Assert.Contains("reason", reportIn.Decline(" ", Now).Refusal!.Errors!.Keys);
+        Assert.Null(reportIn.Decline("不在本社区", Now).Refusal);
+        Assert.Equal(RefusalKind.Conflict, reportIn.Confirm(null, Now).Refusal?.Kind);
+        Assert.Equal(RefusalKind.Conflict, reportIn.Decline("again", Now).Refusal?.Kind);
         Assert.Equal(ReportInStatus.Declined, reportIn.Status);
     }
 }

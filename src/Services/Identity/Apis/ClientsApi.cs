@@ -114,5 +114,5 @@ public static class ClientsApi
             .Order(StringComparer.Ordinal)];
 
     private static ProblemHttpResult Conflict(string clientId) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This client id is taken.", detail: $"A client '{clientId}' already exists.");
+        Refusal.Conflict("This client id is taken.", $"A client '{clientId}' already exists.").ToProblem();
 }

@@ -6,6 +6,7 @@ using Platform.Identity.Domain;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Identity.Apis;
 
@@ -60,8 +61,7 @@ public static class UsersApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This user name is taken.",
-                detail: $"A user named '{user.UserName}' already exists.");
+            return Refusal.Conflict("This user name is taken.", $"A user named '{user.UserName}' already exists.").ToProblem();
         }
         return TypedResults.Created($"/users/{user.Id}", StaffUserResponse.From(user));
     }

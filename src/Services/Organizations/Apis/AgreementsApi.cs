@@ -6,6 +6,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Time;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Organizations.Apis;
 
@@ -66,7 +67,7 @@ public static class AgreementsApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return Refusals.Conflict("This agreement is already recorded.", $"The enterprise and the community already have an agreement signed on {agreement.SignedOn:yyyy-MM-dd}.");
+            return Refusal.Conflict("This agreement is already recorded.", $"The enterprise and the community already have an agreement signed on {agreement.SignedOn:yyyy-MM-dd}.").ToProblem();
         }
         return TypedResults.Created($"/agreements/{agreement.Id}", AgreementResponse.From(agreement));
     }

@@ -6,6 +6,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Organizations.Apis;
 
@@ -64,7 +65,7 @@ public static class CommunitiesApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This community is already registered.", detail: $"A community named '{community.Name}' already exists in {community.District}, {community.Street}.");
+            return Refusal.Conflict("This community is already registered.", $"A community named '{community.Name}' already exists in {community.District}, {community.Street}.").ToProblem();
         }
         CommunityRegisteredLog(loggers.CreateLogger("Platform.Organizations.Communities"), community.Id, community.District, null);
         return TypedResults.Created($"/communities/{community.Id}", CommunityResponse.From(community));
@@ -94,7 +95,7 @@ public static class CommunitiesApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Another community has this name.", detail: $"A community named '{community.Name}' already exists in {community.District}, {community.Street}.");
+            return Refusal.Conflict("Another community has this name.", $"A community named '{community.Name}' already exists in {community.District}, {community.Street}.").ToProblem();
         }
         return TypedResults.Ok(CommunityResponse.From(community));
     }

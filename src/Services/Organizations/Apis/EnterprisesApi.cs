@@ -6,6 +6,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Organizations.Apis;
 
@@ -60,7 +61,7 @@ public static class EnterprisesApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This credit code is already registered.", detail: $"An enterprise with credit code {enterprise.CreditCode} already exists.");
+            return Refusal.Conflict("This credit code is already registered.", $"An enterprise with credit code {enterprise.CreditCode} already exists.").ToProblem();
         }
         return TypedResults.Created($"/enterprises/{enterprise.Id}", EnterpriseResponse.From(enterprise));
     }

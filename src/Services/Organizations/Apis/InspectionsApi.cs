@@ -7,6 +7,7 @@ using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Time;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Organizations.Apis;
 
@@ -80,7 +81,7 @@ public static class InspectionsApi
         return app;
     }
 
-    internal static async Task<Results<Created<InspectionResponse>, ValidationProblem>> Plan(
+    internal static async Task<Results<Created<InspectionResponse>, ValidationProblem, ProblemHttpResult>> Plan(
         PlanInspectionRequest request, OrganizationsDb db, TimeProvider clock, CancellationToken ct)
     {
         var planned = Inspection.Plan(request.EnterpriseId, request.Department, request.PlannedOn, clock.GetUtcNow());
@@ -91,7 +92,7 @@ public static class InspectionsApi
         var inspection = planned.Value!;
         if (!await db.Enterprises.AnyAsync(e => e.Id == inspection.EnterpriseId, ct))
         {
-            return Refusals.Field("enterpriseId", $"There is no enterprise {inspection.EnterpriseId}.");
+            return Refusal.Invalid("enterpriseId", $"There is no enterprise {inspection.EnterpriseId}.").ToProblem();
         }
         db.Inspections.Add(inspection);
         await db.SaveChangesAsync(ct);
@@ -141,7 +142,7 @@ public static class InspectionsApi
         }
         if (inspection.Complete(request.CompletedOn, request.Checks, request.Problems, CityClock.Today(clock), clock.GetUtcNow()) is { } refusal)
         {
-            return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
+            return refusal.ToProblem();
         }
         db.Publish(inspection.ToCompletedEvent(), clock);
         await db.SaveChangesAsync(ct);
@@ -158,7 +159,7 @@ public static class InspectionsApi
         }
         if (inspection.ResolveProblem(problemId, request.ResolvedOn, request.Note, CityClock.Today(clock)) is { } refusal)
         {
-            return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
+            return refusal.ToProblem();
         }
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(InspectionResponse.From(inspection));

@@ -7,6 +7,7 @@ using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Time;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Organizations.Apis;
 
@@ -88,7 +89,7 @@ public static class MembersApi
     {
         if (request.OrganizationId is not { } organizationId || organizationId == Guid.Empty)
         {
-            return Refusals.Field("organizationId", "organizationId is required.");
+            return Refusal.Invalid("organizationId", "organizationId is required.").ToProblem();
         }
         var member = await db.Members.Include(m => m.Placements.Where(p => p.EndedAt == null)).FirstOrDefaultAsync(m => m.Id == id, ct);
         if (member is null)
@@ -98,11 +99,11 @@ public static class MembersApi
         var organization = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == organizationId, ct);
         if (organization is null)
         {
-            return Refusals.Field("organizationId", $"There is no organization {organizationId}.");
+            return Refusal.Invalid("organizationId", $"There is no organization {organizationId}.").ToProblem();
         }
         if (member.TransferTo(organization, request.Note, clock.GetUtcNow()) is { } refusal)
         {
-            return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
+            return refusal.ToProblem();
         }
         db.Publish(member.ToPlacedEvent(), clock);
         try
@@ -111,7 +112,7 @@ public static class MembersApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Refusals.Conflict("The member was moved at the same time.", "Reload and transfer again.");
+            return Refusal.Conflict("The member was moved at the same time.", "Reload and transfer again.").ToProblem();
         }
         return TypedResults.Ok(MemberResponse.From(member));
     }
@@ -126,7 +127,7 @@ public static class MembersApi
         }
         if (member.RecordJoinedParty(request.JoinedPartyOn, CityClock.Today(clock)) is { } refusal)
         {
-            return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
+            return refusal.ToProblem();
         }
         try
         {
@@ -134,7 +135,7 @@ public static class MembersApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Refusals.Conflict("The member changed at the same time.", "Reload and try again.");
+            return Refusal.Conflict("The member changed at the same time.", "Reload and try again.").ToProblem();
         }
         return TypedResults.Ok(MemberResponse.From(member));
     }

@@ -7,6 +7,7 @@ using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Time;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Organizations.Apis;
 
@@ -87,7 +88,7 @@ public static class OrganizationsApi
             parent = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == parentId, ct);
             if (parent is null)
             {
-                return Refusals.Field("parentId", $"There is no organization {parentId}.");
+                return Refusal.Invalid("parentId", $"There is no organization {parentId}.").ToProblem();
             }
         }
         var enterpriseIds = request.EnterpriseIds?.Distinct().ToList() ?? [];
@@ -95,11 +96,11 @@ public static class OrganizationsApi
         var unknown = enterpriseIds.Except(known).Where(e => e != Guid.Empty).ToList();
         if (unknown.Count > 0)
         {
-            return Refusals.Field("enterpriseIds", $"Unknown enterprises: {string.Join(", ", unknown)}.");
+            return Refusal.Invalid("enterpriseIds", $"Unknown enterprises: {string.Join(", ", unknown)}.").ToProblem();
         }
         if (request.LocalCommunityId is { } communityId && communityId != Guid.Empty && !await db.Communities.AnyAsync(c => c.Id == communityId, ct))
         {
-            return Refusals.Field("localCommunityId", $"There is no community {communityId}.");
+            return Refusal.Invalid("localCommunityId", $"There is no community {communityId}.").ToProblem();
         }
         var applied = PartyOrganization.ApplyToFound(request.Name, request.Kind, request.AppliedOn, enterpriseIds, request.LocalCommunityId, parent,
             CityClock.Today(clock), clock.GetUtcNow());
@@ -115,7 +116,7 @@ public static class OrganizationsApi
         if (request.LocalCommunityId is { } local
             && await db.Organizations.FirstOrDefaultAsync(o => o.LocalCommunityId == local && o.Status != FoundingStatus.Rejected, ct) is { } existing)
         {
-            return Refusals.Conflict("The community already has a local organization.", $"{existing.Name} ({existing.Id}) is the local organization of community {local}.");
+            return Refusal.Conflict("The community already has a local organization.", $"{existing.Name} ({existing.Id}) is the local organization of community {local}.").ToProblem();
         }
         db.Organizations.Add(organization);
         try
@@ -124,7 +125,7 @@ public static class OrganizationsApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return Refusals.Conflict("An enterprise or community was claimed at the same time.", "Another organization was just given one of these enterprises or this community; reload and try again.");
+            return Refusal.Conflict("An enterprise or community was claimed at the same time.", "Another organization was just given one of these enterprises or this community; reload and try again.").ToProblem();
         }
         return TypedResults.Created($"/organizations/{organization.Id}", OrganizationResponse.From(organization));
     }
@@ -178,7 +179,7 @@ public static class OrganizationsApi
         }
         if (organization.Approve(request.ApprovedOn, request.ApprovingBody, CityClock.Today(clock)) is { } refusal)
         {
-            return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
+            return refusal.ToProblem();
         }
         db.Publish(organization.ToEstablishedEvent(), clock);
         try
@@ -191,7 +192,7 @@ public static class OrganizationsApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Refusals.Conflict("The organization or a member changed at the same time.", "Reload and approve again.");
+            return Refusal.Conflict("The organization or a member changed at the same time.", "Reload and approve again.").ToProblem();
         }
         return TypedResults.Ok(OrganizationResponse.From(organization));
     }
@@ -206,7 +207,7 @@ public static class OrganizationsApi
         }
         if (organization.Reject(request.RejectedOn, request.Reason, CityClock.Today(clock)) is { } refusal)
         {
-            return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
+            return refusal.ToProblem();
         }
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(OrganizationResponse.From(organization));
@@ -227,13 +228,13 @@ public static class OrganizationsApi
             parent = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == parentId, ct);
             if (parent is null)
             {
-                return Refusals.Field("parentId", $"There is no organization {parentId}.");
+                return Refusal.Invalid("parentId", $"There is no organization {parentId}.").ToProblem();
             }
             ancestry = await AncestryAsync(db, parent, ct);
         }
         if (organization.MoveUnder(parent, ancestry) is { } refusal)
         {
-            return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
+            return refusal.ToProblem();
         }
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(OrganizationResponse.From(organization));
@@ -244,7 +245,7 @@ public static class OrganizationsApi
     {
         if (request.EnterpriseId is not { } enterpriseId || enterpriseId == Guid.Empty)
         {
-            return Refusals.Field("enterpriseId", "enterpriseId is required.");
+            return Refusal.Invalid("enterpriseId", "enterpriseId is required.").ToProblem();
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         await placements.LockForOrganizationChangeAsync(ct);
@@ -255,11 +256,11 @@ public static class OrganizationsApi
         }
         if (!await db.Enterprises.AnyAsync(e => e.Id == enterpriseId, ct))
         {
-            return Refusals.Field("enterpriseId", $"There is no enterprise {enterpriseId}.");
+            return Refusal.Invalid("enterpriseId", $"There is no enterprise {enterpriseId}.").ToProblem();
         }
         if (organization.Cover(enterpriseId) is { } refusal)
         {
-            return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
+            return refusal.ToProblem();
         }
         if (await CoverageConflictAsync(db, [enterpriseId], ct) is { } taken)
         {
@@ -277,11 +278,11 @@ public static class OrganizationsApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return Refusals.Conflict("The enterprise was claimed at the same time.", "Another organization was just given this enterprise.");
+            return Refusal.Conflict("The enterprise was claimed at the same time.", "Another organization was just given this enterprise.").ToProblem();
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Refusals.Conflict("A member changed at the same time.", "Reload and try again.");
+            return Refusal.Conflict("A member changed at the same time.", "Reload and try again.").ToProblem();
         }
         return TypedResults.Ok(OrganizationResponse.From(organization));
     }
@@ -327,6 +328,6 @@ public static class OrganizationsApi
             .FirstOrDefaultAsync(ct);
         return taken is null
             ? null
-            : Refusals.Conflict("The enterprise is already covered.", $"Enterprise {taken.EnterpriseId} is covered by (or asked for by) {taken.Name} ({taken.Id}).");
+            : Refusal.Conflict("The enterprise is already covered.", $"Enterprise {taken.EnterpriseId} is covered by (or asked for by) {taken.Name} ({taken.Id}).").ToProblem();
     }
 }

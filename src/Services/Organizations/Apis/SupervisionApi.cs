@@ -6,6 +6,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Time;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Organizations.Apis;
 
@@ -60,7 +61,7 @@ public static class SupervisionApi
     {
         if (!KebabEnum.TryParse<SixHavesItem>(item, out var which))
         {
-            return Refusals.Field("item", $"item must be one of {KebabEnum.Names<SixHavesItem>()}.");
+            return Refusal.Invalid("item", $"item must be one of {KebabEnum.Names<SixHavesItem>()}.").ToProblem();
         }
         var organization = await db.Organizations.AsNoTracking().FirstOrDefaultAsync(o => o.Id == id, ct);
         if (organization is null)
@@ -72,7 +73,7 @@ public static class SupervisionApi
         check ??= SixHavesCheck.For(organization, which);
         if (check.Record(organization, request.Evidence, request.VerifiedOn, CityClock.Today(clock), clock.GetUtcNow()) is { } refusal)
         {
-            return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
+            return refusal.ToProblem();
         }
         if (isNew)
         {
@@ -84,7 +85,7 @@ public static class SupervisionApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return Refusals.Conflict("The item was recorded at the same time.", "Reload and record it again.");
+            return Refusal.Conflict("The item was recorded at the same time.", "Reload and record it again.").ToProblem();
         }
         return TypedResults.Ok(await SixHavesOfAsync(db, id, ct));
     }
@@ -121,7 +122,7 @@ public static class SupervisionApi
         }
         if (Delivery.Record(organization, request.Item, request.DeliveredOn, request.Note, CityClock.Today(clock), clock.GetUtcNow(), out var delivery) is { } refusal)
         {
-            return refusal.Kind == RefusalKind.Invalid ? refusal.AsValidationProblem() : refusal.AsProblem();
+            return refusal.ToProblem();
         }
         db.Deliveries.Add(delivery!);
         try
@@ -130,7 +131,7 @@ public static class SupervisionApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return Refusals.Conflict("This item was already delivered.", $"{KebabEnum.Name(delivery!.Item)} was already delivered to {organization.Name}.");
+            return Refusal.Conflict("This item was already delivered.", $"{KebabEnum.Name(delivery!.Item)} was already delivered to {organization.Name}.").ToProblem();
         }
         return TypedResults.Created($"/organizations/{id}/deliveries", await DeliveriesOfAsync(db, id, ct));
     }

@@ -1,5 +1,6 @@
 using Platform.Contracts;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Organizations.Domain;
 

@@ -61,8 +61,7 @@ public static class AgenciesApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Client already registered",
-                detail: $"An agency with client id '{clientId}' is already registered.");
+            return Refusal.Conflict("Client already registered", $"An agency with client id '{clientId}' is already registered.").ToProblem();
         }
         return TypedResults.Created($"/agencies/{agency.Id}", AgencyResponse.From(agency));
     }

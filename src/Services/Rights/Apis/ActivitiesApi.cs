@@ -4,6 +4,7 @@ using Platform.Rights.Data;
 using Platform.Rights.Domain;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Rights.Apis;
 
@@ -111,11 +112,11 @@ public static class ActivitiesApi
     }
 
     private static async Task<Results<Ok<ActivityView>, ValidationProblem, ProblemHttpResult, NotFound>> SaveAsync(
-        RightsDb db, JointActivity activity, Outcome outcome, CancellationToken ct)
+        RightsDb db, JointActivity activity, Refusal? refused, CancellationToken ct)
     {
-        if (!outcome.IsDone)
+        if (refused is not null)
         {
-            return outcome.Errors is not null ? TypedResults.ValidationProblem(outcome.Errors) : ApiResults.Conflict(outcome.Conflict!);
+            return refused.ToProblem();
         }
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ActivityView.From(activity));

@@ -5,6 +5,7 @@ using Platform.Rights.Data;
 using Platform.Rights.Domain;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Rights.Apis;
 
@@ -49,10 +50,9 @@ public static class AlertsApi
         {
             return TypedResults.NotFound();
         }
-        var outcome = alert.Acknowledge(user.SubjectId() ?? Guid.Empty, clock.GetUtcNow());
-        if (!outcome.IsDone)
+        if (alert.Acknowledge(user.SubjectId() ?? Guid.Empty, clock.GetUtcNow()) is { } refused)
         {
-            return ApiResults.Conflict(outcome.Conflict!);
+            return refused.ToProblem();
         }
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(AlertView.From(alert));

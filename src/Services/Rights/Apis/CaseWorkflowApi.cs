@@ -6,6 +6,7 @@ using Platform.Rights.Domain;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Rights.Apis;
 
@@ -115,14 +116,13 @@ public static class CaseWorkflowApi
             return TypedResults.NotFound();
         }
         var party = rightsCase.PartyOf(user.WorkerId(), CasesApi.ProfessionalId(user));
-        var outcome = rightsCase.AddNote(party, user.SubjectId()!.Value, request.Text, clock.GetUtcNow(), out var note);
-        if (!outcome.IsDone)
+        if (rightsCase.AddNote(party, user.SubjectId()!.Value, request.Text, clock.GetUtcNow(), out var note) is { } refused)
         {
-            return outcome.Errors is not null ? TypedResults.ValidationProblem(outcome.Errors) : ApiResults.Conflict(outcome.Conflict!);
+            return refused.ToProblem();
         }
         if (!await db.TrySaveAsync(ct))
         {
-            return ApiResults.Conflict(ApiResults.ChangedMeanwhile);
+            return Refusal.Conflict(OptimisticSave.ChangedMeanwhile).ToProblem();
         }
         return TypedResults.Created($"/cases/{id}", new NoteReceipt(note!.Id, id, note.Author, note.WrittenAt));
     }
@@ -135,12 +135,12 @@ public static class CaseWorkflowApi
         {
             return TypedResults.NotFound();
         }
-        var outcome = rightsCase.Resolve(request.Summary, clock.GetUtcNow());
-        if (outcome.IsDone)
+        var refused = rightsCase.Resolve(request.Summary, clock.GetUtcNow());
+        if (refused is null)
         {
             db.Publish(rightsCase.ToResolvedEvent(), clock);
         }
-        return await SaveAsync(db, rightsCase, outcome, clock, ct);
+        return await SaveAsync(db, rightsCase, refused, clock, ct);
     }
 
     internal static async Task<Results<Ok<CaseSummary>, ValidationProblem, ProblemHttpResult, NotFound>> Close(
@@ -155,7 +155,7 @@ public static class CaseWorkflowApi
         // A known requester closes their own case; only an anonymous one's score is recorded by the professional.
         if (party == CaseParty.AssignedProfessional && rightsCase.RequesterWorkerId is not null)
         {
-            return ApiResults.Conflict("The requester closes this case and gives the score themselves.");
+            return Refusal.Conflict("The requester closes this case and gives the score themselves.").ToProblem();
         }
         return await SaveAsync(db, rightsCase, rightsCase.Close(request.Satisfaction, clock.GetUtcNow()), clock, ct);
     }
@@ -170,12 +170,12 @@ public static class CaseWorkflowApi
         {
             return TypedResults.NotFound();
         }
-        var outcome = rightsCase.Escalate(request.Partner, request.Reason, clock.GetUtcNow());
-        if (outcome.IsDone)
+        var refused = rightsCase.Escalate(request.Partner, request.Reason, clock.GetUtcNow());
+        if (refused is null)
         {
             db.Publish(rightsCase.ToResolvedEvent(), clock);
         }
-        return await SaveAsync(db, rightsCase, outcome, clock, ct);
+        return await SaveAsync(db, rightsCase, refused, clock, ct);
     }
 
     /// <summary>The case when the user is its requester or assigned professional; null (404) otherwise.</summary>
@@ -187,15 +187,15 @@ public static class CaseWorkflowApi
     }
 
     private static async Task<Results<Ok<CaseSummary>, ValidationProblem, ProblemHttpResult, NotFound>> SaveAsync(
-        RightsDb db, RightsCase rightsCase, Outcome outcome, TimeProvider clock, CancellationToken ct)
+        RightsDb db, RightsCase rightsCase, Refusal? refused, TimeProvider clock, CancellationToken ct)
     {
-        if (!outcome.IsDone)
+        if (refused is not null)
         {
-            return outcome.Errors is not null ? TypedResults.ValidationProblem(outcome.Errors) : ApiResults.Conflict(outcome.Conflict!);
+            return refused.ToProblem();
         }
         if (!await db.TrySaveAsync(ct))
         {
-            return ApiResults.Conflict(ApiResults.ChangedMeanwhile);
+            return Refusal.Conflict(OptimisticSave.ChangedMeanwhile).ToProblem();
         }
         return TypedResults.Ok(CaseSummary.From(rightsCase, clock.GetUtcNow()));
     }

@@ -186,8 +186,7 @@ public static class ImportsApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Another import of the same ledger records ran at the same moment.",
-                detail: "Send the batch again: records imported meanwhile are answered with created=false.");
+            return Refusal.Conflict("Another import of the same ledger records ran at the same moment.", "Send the batch again: records imported meanwhile are answered with created=false.").ToProblem();
         }
         var created = records.Count(r => r.Created);
         return TypedResults.Ok(new ImportResult(created, records.Count - created, records));

@@ -120,15 +120,15 @@ public static class CaseImport
     }
 
     /// <summary>A refused step: bad input names its field; a step out of the workflow names the step's time.</summary>
-    private static bool Step(Outcome outcome, string field, string stepField, FieldErrors errors, string? inputField = null)
+    private static bool Step(Refusal? refused, string field, string stepField, FieldErrors errors, string? inputField = null)
     {
-        if (outcome.IsDone)
+        if (refused is null)
         {
             return true;
         }
-        if (outcome.Errors is not null)
+        if (refused.Errors is not null)
         {
-            foreach (var (name, messages) in outcome.Errors)
+            foreach (var (name, messages) in refused.Errors)
             {
                 foreach (var message in messages)
                 {
@@ -138,7 +138,7 @@ public static class CaseImport
         }
         else
         {
-            errors.Add($"{field}.{stepField}", $"{field}.{stepField}: {outcome.Conflict}");
+            errors.Add($"{field}.{stepField}", $"{field}.{stepField}: {refused.Title}");
         }
         return false;
     }

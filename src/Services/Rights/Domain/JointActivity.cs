@@ -80,9 +80,9 @@ public sealed class JointActivity
         {
             errors.Add("participants", "participants is required: how many workers came.");
         }
-        else if (scheduled.Value is { } activity && activity.Hold(participants, at) is { IsDone: false } refused)
+        else if (scheduled.Value is { } activity && activity.Hold(participants, at) is { } refused)
         {
-            foreach (var (name, messages) in refused.Errors ?? new() { ["heldAt"] = [refused.Conflict!] })
+            foreach (var (name, messages) in refused.Errors ?? new Dictionary<string, string[]> { ["heldAt"] = [refused.Title] })
             {
                 foreach (var message in messages)
                 {
@@ -137,37 +137,37 @@ public sealed class JointActivity
     }
 
     /// <summary>Records that it took place and how many workers came; not before its start.</summary>
-    public Outcome Hold(int? participants, DateTimeOffset now)
+    public Refusal? Hold(int? participants, DateTimeOffset now)
     {
         if (participants is null)
         {
-            return Outcome.Invalid("participants", "participants is required.");
+            return Refusal.Invalid("participants", "participants is required.");
         }
         if (participants is < 0 or > MaxParticipants)
         {
-            return Outcome.Invalid("participants", $"participants must be between 0 and {MaxParticipants}.");
+            return Refusal.Invalid("participants", $"participants must be between 0 and {MaxParticipants}.");
         }
         if (Status != ActivityStatus.Scheduled)
         {
-            return Outcome.Refused($"A {KebabEnum.Name(Status)} activity cannot be recorded as held.");
+            return Refusal.Conflict($"A {KebabEnum.Name(Status)} activity cannot be recorded as held.");
         }
         if (now < ScheduledAt)
         {
-            return Outcome.Refused("The activity has not started yet.");
+            return Refusal.Conflict("The activity has not started yet.");
         }
         Participants = participants;
         HeldAt = now.ToDatabasePrecision();
         Status = ActivityStatus.Held;
-        return Outcome.Done;
+        return null;
     }
 
-    public Outcome Cancel()
+    public Refusal? Cancel()
     {
         if (Status != ActivityStatus.Scheduled)
         {
-            return Outcome.Refused($"A {KebabEnum.Name(Status)} activity cannot be cancelled.");
+            return Refusal.Conflict($"A {KebabEnum.Name(Status)} activity cannot be cancelled.");
         }
         Status = ActivityStatus.Cancelled;
-        return Outcome.Done;
+        return null;
     }
 }

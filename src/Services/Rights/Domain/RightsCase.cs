@@ -161,24 +161,24 @@ public sealed class RightsCase
         FirstRespondedAt is null && Status.AwaitsFirstResponse() && now > FirstResponseDueAt;
 
     /// <summary>A supervisor confirms category and urgency; the deadline follows the urgency.</summary>
-    public Outcome Triage(CaseCategory? category, Urgency? urgency, DateTimeOffset now)
+    public Refusal? Triage(CaseCategory? category, Urgency? urgency, DateTimeOffset now)
     {
         if (Status != CaseStatus.Submitted)
         {
-            return Outcome.Refused($"Only a submitted case can be triaged; this one is {KebabEnum.Name(Status)}.");
+            return Refusal.Conflict($"Only a submitted case can be triaged; this one is {KebabEnum.Name(Status)}.");
         }
         Category = category ?? Category;
         SetUrgency(urgency ?? Urgency);
         TriagedAt = now.ToDatabasePrecision();
         Status = CaseStatus.Triaged;
-        return Outcome.Done;
+        return null;
     }
 
     /// <summary>
     /// Gives the case to a professional whose specialty fits. A triaged case, or one already assigned (reassignment);
     /// a crisis case may be assigned straight from submission: there is no time for a separate triage.
     /// </summary>
-    public Outcome AssignTo(Professional professional, DateTimeOffset now)
+    public Refusal? AssignTo(Professional professional, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(professional);
         var assignable = Status is CaseStatus.Triaged or CaseStatus.Assigned or CaseStatus.InProgress
@@ -186,53 +186,53 @@ public sealed class RightsCase
         if (!assignable)
         {
             return Status == CaseStatus.Submitted
-                ? Outcome.Refused("Triage the case before assigning it (only crisis cases skip triage).")
-                : Outcome.Refused($"A {KebabEnum.Name(Status)} case cannot be assigned.");
+                ? Refusal.Conflict("Triage the case before assigning it (only crisis cases skip triage).")
+                : Refusal.Conflict($"A {KebabEnum.Name(Status)} case cannot be assigned.");
         }
         if (!professional.Active)
         {
-            return Outcome.Invalid("professionalId", "This professional is not active.");
+            return Refusal.Invalid("professionalId", "This professional is not active.");
         }
         if (!professional.Specialty.Fits(Category))
         {
-            return Outcome.Invalid("professionalId", $"A {KebabEnum.Name(professional.Specialty)} professional cannot take a {KebabEnum.Name(Category)} case.");
+            return Refusal.Invalid("professionalId", $"A {KebabEnum.Name(professional.Specialty)} professional cannot take a {KebabEnum.Name(Category)} case.");
         }
         if (AssignedProfessionalId == professional.Id)
         {
-            return Outcome.Refused("The case is already assigned to this professional.");
+            return Refusal.Conflict("The case is already assigned to this professional.");
         }
         now = now.ToDatabasePrecision();
         TriagedAt ??= now;
         AssignedProfessionalId = professional.Id;
         AssignedAt = now;
         Status = CaseStatus.Assigned;
-        return Outcome.Done;
+        return null;
     }
 
     /// <summary>The assigned professional takes the case up: the first response, if none was given before.</summary>
-    public Outcome Start(DateTimeOffset now)
+    public Refusal? Start(DateTimeOffset now)
     {
         if (Status != CaseStatus.Assigned)
         {
-            return Outcome.Refused($"Only an assigned case can be started; this one is {KebabEnum.Name(Status)}.");
+            return Refusal.Conflict($"Only an assigned case can be started; this one is {KebabEnum.Name(Status)}.");
         }
         Status = CaseStatus.InProgress;
         FirstRespondedAt ??= now.ToDatabasePrecision();
-        return Outcome.Done;
+        return null;
     }
 
     /// <summary>
     /// The requester or the assigned professional writes to the case file. A professional's first note to an
     /// assigned case is the first response and starts the work.
     /// </summary>
-    public Outcome AddNote(CaseParty author, Guid authorId, string? text, DateTimeOffset now, out CaseNote? note)
+    public Refusal? AddNote(CaseParty author, Guid authorId, string? text, DateTimeOffset now, out CaseNote? note)
     {
         note = null;
         var errors = new FieldErrors();
         var body = errors.Text("text", text, NoteMaxLength);
         if (errors.Any)
         {
-            return Outcome.Invalid(errors);
+            return Refusal.Invalid(errors);
         }
         if (author == CaseParty.None)
         {
@@ -240,11 +240,11 @@ public sealed class RightsCase
         }
         if (Status is CaseStatus.Closed or CaseStatus.Escalated)
         {
-            return Outcome.Refused($"A {KebabEnum.Name(Status)} case takes no more notes.");
+            return Refusal.Conflict($"A {KebabEnum.Name(Status)} case takes no more notes.");
         }
         if (_notes.Count >= MaxNotes)
         {
-            return Outcome.Refused($"A case holds at most {MaxNotes} notes.");
+            return Refusal.Conflict($"A case holds at most {MaxNotes} notes.");
         }
         now = now.ToDatabasePrecision();
         if (author == CaseParty.AssignedProfessional && Status == CaseStatus.Assigned)
@@ -253,68 +253,68 @@ public sealed class RightsCase
         }
         note = CaseNote.Write(Id, author, authorId, body, now);
         _notes.Add(note);
-        return Outcome.Done;
+        return null;
     }
 
     /// <summary>The assigned professional records what was done.</summary>
-    public Outcome Resolve(string? summary, DateTimeOffset now)
+    public Refusal? Resolve(string? summary, DateTimeOffset now)
     {
         var errors = new FieldErrors();
         var text = errors.Text("summary", summary, NoteMaxLength);
         if (errors.Any)
         {
-            return Outcome.Invalid(errors);
+            return Refusal.Invalid(errors);
         }
         if (Status != CaseStatus.InProgress)
         {
-            return Outcome.Refused($"Only a case in progress can be resolved; this one is {KebabEnum.Name(Status)}.");
+            return Refusal.Conflict($"Only a case in progress can be resolved; this one is {KebabEnum.Name(Status)}.");
         }
         Resolution = text;
         ResolvedAt = now.ToDatabasePrecision();
         Status = CaseStatus.Resolved;
-        return Outcome.Done;
+        return null;
     }
 
     /// <summary>Closes a resolved case with the requester's satisfaction, 1 (poor) to 5 (very good).</summary>
-    public Outcome Close(int? satisfaction, DateTimeOffset now)
+    public Refusal? Close(int? satisfaction, DateTimeOffset now)
     {
         if (satisfaction is null)
         {
-            return Outcome.Invalid("satisfaction", "satisfaction is required.");
+            return Refusal.Invalid("satisfaction", "satisfaction is required.");
         }
         if (satisfaction is < 1 or > 5)
         {
-            return Outcome.Invalid("satisfaction", "satisfaction must be between 1 and 5.");
+            return Refusal.Invalid("satisfaction", "satisfaction must be between 1 and 5.");
         }
         if (Status != CaseStatus.Resolved)
         {
-            return Outcome.Refused($"Only a resolved case can be closed; this one is {KebabEnum.Name(Status)}.");
+            return Refusal.Conflict($"Only a resolved case can be closed; this one is {KebabEnum.Name(Status)}.");
         }
         Satisfaction = satisfaction;
         ClosedAt = now.ToDatabasePrecision();
         Status = CaseStatus.Closed;
-        return Outcome.Done;
+        return null;
     }
 
     /// <summary>Hands the case to labour inspection or trade-union legal aid, with the reason.</summary>
-    public Outcome Escalate(EscalationPartner? partner, string? reason, DateTimeOffset now)
+    public Refusal? Escalate(EscalationPartner? partner, string? reason, DateTimeOffset now)
     {
         var errors = new FieldErrors();
         var to = errors.Required("partner", partner);
         var why = errors.Text("reason", reason, ReasonMaxLength);
         if (errors.Any)
         {
-            return Outcome.Invalid(errors);
+            return Refusal.Invalid(errors);
         }
         if (Status.IsFinished())
         {
-            return Outcome.Refused($"A {KebabEnum.Name(Status)} case cannot be escalated.");
+            return Refusal.Conflict($"A {KebabEnum.Name(Status)} case cannot be escalated.");
         }
         EscalatedTo = to;
         EscalationReason = why;
         EscalatedAt = now.ToDatabasePrecision();
         Status = CaseStatus.Escalated;
-        return Outcome.Done;
+        return null;
     }
 
     public RightsCaseOpened ToOpenedEvent() =>

@@ -1,4 +1,5 @@
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Rights.Domain;
 
@@ -31,14 +32,14 @@ public sealed class SupervisorAlert
     }
 
     /// <summary>A supervisor takes the alert on; the first one counts.</summary>
-    public Outcome Acknowledge(Guid supervisorId, DateTimeOffset now)
+    public Refusal? Acknowledge(Guid supervisorId, DateTimeOffset now)
     {
         if (AcknowledgedAt is not null)
         {
-            return Outcome.Refused("This alert was already acknowledged.");
+            return Refusal.Conflict("This alert was already acknowledged.");
         }
         AcknowledgedAt = now.ToDatabasePrecision();
         AcknowledgedBy = supervisorId;
-        return Outcome.Done;
+        return null;
     }
 }

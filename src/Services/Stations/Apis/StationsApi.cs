@@ -5,6 +5,7 @@ using Platform.ServiceDefaults.Communities;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 using Platform.Stations.Data;
 using Platform.Stations.Domain;
 
@@ -226,10 +227,7 @@ public static class StationsApi
         return TypedResults.Ok(StationResponse.From(station, now));
     }
 
-    internal static ProblemHttpResult ClosedConflict(Station station) => TypedResults.Problem(
-        statusCode: StatusCodes.Status409Conflict,
-        title: "The station is closed.",
-        detail: $"Station {station.Id} closed for good at {station.ClosedAt:O}.");
+    internal static ProblemHttpResult ClosedConflict(Station station) => Refusal.Conflict("The station is closed.", $"Station {station.Id} closed for good at {station.ClosedAt:O}.").ToProblem();
 
     private static async Task<LocalCommunity?> FindCommunity(StationsDb db, Guid? id, CancellationToken ct) =>
         id is null ? null : await db.Communities.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);

@@ -3,8 +3,9 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
-using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Messaging;
+using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 using Platform.Stations.Data;
 using Platform.Stations.Domain;
 
@@ -119,7 +120,7 @@ public static class SuppliesApi
         {
             if (!createIfMissing)
             {
-                return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "None in stock.", detail: $"Station {id} keeps no {KebabEnum.Name(item)}.");
+                return Refusal.Conflict("None in stock.", $"Station {id} keeps no {KebabEnum.Name(item)}.").ToProblem();
             }
             supply = StationSupply.Track(id, item, now);
             db.Supplies.Add(supply);
@@ -127,8 +128,7 @@ public static class SuppliesApi
         var (done, crossed) = change(supply, value!.Value, now);
         if (!done)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Not enough in stock.",
-                detail: $"Only {supply.Quantity} {KebabEnum.Name(item)} left; the stock holds at most {StationSupply.MaxQuantity}.");
+            return Refusal.Conflict("Not enough in stock.", $"Only {supply.Quantity} {KebabEnum.Name(item)} left; the stock holds at most {StationSupply.MaxQuantity}.").ToProblem();
         }
         if (crossed)
         {

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 using Platform.Stations.Data;
 using Platform.Stations.Domain;
 using Platform.Stations.Search;
@@ -68,7 +69,7 @@ public static class ZonesApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "A zone with this name exists.", detail: $"There is already a zone named {zone.Name}.");
+            return Refusal.Conflict("A zone with this name exists.", $"There is already a zone named {zone.Name}.").ToProblem();
         }
         return TypedResults.Created($"/zones/{zone.Id}", new ZoneResponse(zone.Id, zone.Name, zone.Description, zone.CreatedAt, 0));
     }
@@ -106,7 +107,7 @@ public static class ZonesApi
         }
         if (await db.ZoneStations.CountAsync(m => m.ZoneId == id, ct) >= Zone.MaxStations)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The zone is full.", detail: $"A zone holds at most {Zone.MaxStations} stations.");
+            return Refusal.Conflict("The zone is full.", $"A zone holds at most {Zone.MaxStations} stations.").ToProblem();
         }
         db.ZoneStations.Add(new ZoneStation { ZoneId = id, StationId = stationId });
         try

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 using Platform.Training.Data;
 using Platform.Training.Domain;
 
@@ -81,7 +82,7 @@ public static class AttendanceApi
             }
             if (session.StartsAt > now)
             {
-                return (EnrolmentsApi.Conflict("This session has not started yet.", "Attendance is recorded once a session has begun."), false);
+                return (Refusal.Conflict("This session has not started yet.", "Attendance is recorded once a session has begun.").ToProblem(), false);
             }
             var seated = await db.Enrolments
                 .Where(e => e.CourseId == id && (e.Status == EnrolmentStatus.Enrolled || e.Status == EnrolmentStatus.Completed))

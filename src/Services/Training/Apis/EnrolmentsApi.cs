@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 using Platform.Training.Data;
 using Platform.Training.Domain;
 
@@ -63,15 +64,15 @@ public static class EnrolmentsApi
             }
             if (course.HasBegun(now))
             {
-                return (Conflict("Enrolment has closed.", "The course's first session has started."), false);
+                return (Refusal.Conflict("Enrolment has closed.", "The course's first session has started.").ToProblem(), false);
             }
             if (await db.Enrolments.AnyAsync(e => e.CourseId == id && e.WorkerId == workerId && e.Status != EnrolmentStatus.Cancelled, ct))
             {
-                return (Conflict("You already have a place on this course.", "See your enrolments; cancel it first to enrol again."), false);
+                return (Refusal.Conflict("You already have a place on this course.", "See your enrolments; cancel it first to enrol again.").ToProblem(), false);
             }
             if (course.OverlapsAny(await Seats.HeldSessionsAsync(db, workerId, id, now, ct)))
             {
-                return (Conflict("This course overlaps a course you hold a seat in.", "A worker cannot hold seats in two courses whose sessions overlap."), false);
+                return (Refusal.Conflict("This course overlaps a course you hold a seat in.", "A worker cannot hold seats in two courses whose sessions overlap.").ToProblem(), false);
             }
             await Seats.LockCourseAsync(db, id, ct);
             var seated = await Seats.TryTakeAsync(db, id, ct);
@@ -108,7 +109,7 @@ public static class EnrolmentsApi
             var enrolment = await db.Enrolments.FirstAsync(e => e.Id == id, ct);
             if (!enrolment.CanCancel)
             {
-                return (Conflict($"A {KebabEnum.Name(enrolment.Status)} enrolment cannot be cancelled.", null), false);
+                return (Refusal.Conflict($"A {KebabEnum.Name(enrolment.Status)} enrolment cannot be cancelled.").ToProblem(), false);
             }
             var heldSeat = enrolment.HoldsSeat;
             enrolment.Cancel(now);
@@ -157,7 +158,4 @@ public static class EnrolmentsApi
 
     private static EnrolmentResponse Response(Enrolment e, string courseTitle, int? position) => new(
         e.Id, e.CourseId, courseTitle, e.Status, position, e.NameOnCertificate, e.EnrolledAt, e.PromotedAt, e.CancelledAt, e.CompletedAt);
-
-    internal static ProblemHttpResult Conflict(string title, string? detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: title, detail: detail);
 }

@@ -74,8 +74,7 @@ public static class HazardImportsApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Another import of the same ledger reports ran at the same moment.",
-                detail: "Send the batch again: reports imported meanwhile are answered with created=false.");
+            return Refusal.Conflict("Another import of the same ledger reports ran at the same moment.", "Send the batch again: reports imported meanwhile are answered with created=false.").ToProblem();
         }
         activity?.SetTag("hazard.imported", created.Count);
         telemetry.Imported(created);

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
 using Platform.Volunteers.Hazards;
@@ -197,13 +198,9 @@ public static class HazardReportsApi
             return TypedResults.NotFound();
         }
         var changed = report.ChangeStatus(request.Status, request.Notes, actor, clock.GetUtcNow());
-        if (changed.Errors is not null)
+        if (changed.Refusal is { } refused)
         {
-            return TypedResults.ValidationProblem(changed.Errors);
-        }
-        if (!changed.IsOk)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This status change is not possible.", detail: changed.ConflictReason);
+            return refused.ToProblem();
         }
         db.Publish(changed.Value!, clock);
         try
@@ -212,7 +209,7 @@ public static class HazardReportsApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The report changed at the same moment; reload it and try again.");
+            return Refusal.Conflict("The report changed at the same moment; reload it and try again.").ToProblem();
         }
         activity?.SetTag("hazard.category", KebabEnum.Name(report.Category));
         activity?.SetTag("hazard.district", report.District);
@@ -241,7 +238,7 @@ public static class HazardReportsApi
         var report = await db.HazardReports.FirstAsync(r => r.Id == id, ct);
         if (report.HasPhoto)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This report already has a photo.");
+            return Refusal.Conflict("This report already has a photo.").ToProblem();
         }
         db.HazardPhotos.Add(HazardPhoto.For(report.Id, photo));
         report.AttachPhoto(clock.GetUtcNow());
@@ -251,7 +248,7 @@ public static class HazardReportsApi
         }
         catch (DbUpdateException ex) when (ex is DbUpdateConcurrencyException || ex.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This report already has a photo.");
+            return Refusal.Conflict("This report already has a photo.").ToProblem();
         }
         return TypedResults.NoContent();
     }

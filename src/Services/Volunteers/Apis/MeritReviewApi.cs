@@ -5,9 +5,10 @@ using Microsoft.Extensions.Options;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Time;
+using Platform.ServiceDefaults.Validation;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
-using Platform.ServiceDefaults.Time;
 
 namespace Platform.Volunteers.Apis;
 
@@ -104,14 +105,14 @@ public static class MeritReviewApi
         }
         if (Access.IsCommunityStaffOnly(user) && (serving is null || !user.CommunityIds().Contains(serving.Value)))
         {
-            return Refusals.Forbidden("Community staff nominate workers reported in to their own communities.");
+            return Problems.Forbidden("Community staff nominate workers reported in to their own communities.");
         }
         var nomination = nominated.Value!;
         await using var tx = await db.Database.BeginOrJoinTransactionAsync(ct);
         var open = (await LockMonthAsync(db, reviewMonth, exclusive: false, ct)).EnsureOpen();
-        if (!open.IsOk)
+        if (open.Refusal is { } refused)
         {
-            return Refusals.Problem(open);
+            return refused.ToProblem();
         }
         db.MeritNominations.Add(nomination);
         try
@@ -120,7 +121,7 @@ public static class MeritReviewApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return Refusals.Conflict("This worker is already nominated for this title this month.", "A worker wins a title at most once a month.");
+            return Refusal.Conflict("This worker is already nominated for this title this month.", "A worker wins a title at most once a month.").ToProblem();
         }
         await tx.CommitAsync(ct);
         return TypedResults.Created($"/merit-reviews/{nomination.Month}/nominations",
@@ -198,7 +199,7 @@ public static class MeritReviewApi
         }
         if (user.SubjectId() is not { } reviewerId)
         {
-            return Refusals.Forbidden("This token does not identify a reviewer.");
+            return Problems.Forbidden("This token does not identify a reviewer.");
         }
         var errors = MeritScore.Validate(request.Score);
         if (errors.Any)
@@ -212,9 +213,9 @@ public static class MeritReviewApi
         }
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var open = (await LockMonthAsync(db, reviewMonth, exclusive: false, ct)).EnsureOpen();
-        if (!open.IsOk)
+        if (open.Refusal is { } refused)
         {
-            return Refusals.Problem(open);
+            return refused.ToProblem();
         }
         var now = clock.GetUtcNow();
         var score = await db.MeritScores.FirstOrDefaultAsync(s => s.NominationId == id && s.ReviewerId == reviewerId, ct);
@@ -233,7 +234,7 @@ public static class MeritReviewApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return Refusals.Conflict("Your score for this nomination was given at the same moment from elsewhere; send it again to change it.");
+            return Refusal.Conflict("Your score for this nomination was given at the same moment from elsewhere; send it again to change it.").ToProblem();
         }
         await tx.CommitAsync(ct);
         return TypedResults.Ok(new ScoreView(id, score.Score, score.ScoredAt, score.UpdatedAt));
@@ -259,9 +260,9 @@ public static class MeritReviewApi
         var nominationIds = nominations.Select(n => n.Id).ToList();
         var scores = await db.MeritScores.AsNoTracking().Where(s => nominationIds.Contains(s.NominationId)).ToListAsync(ct);
         var closed = meritMonth.Close(nominations, scores, options.Value.WinnersOf, user.SubjectId(), now);
-        if (!closed.IsOk)
+        if (closed.Refusal is { } refused)
         {
-            return Refusals.Problem(closed);
+            return refused.ToProblem();
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);

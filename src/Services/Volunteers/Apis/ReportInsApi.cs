@@ -5,6 +5,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
 
@@ -74,7 +75,7 @@ public static class ReportInsApi
         }
         if (await db.ReportIns.AnyAsync(r => r.WorkerId == workerId && r.CommunityId == communityId && r.Status == ReportInStatus.Active, ct))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "You already serve in this community.");
+            return Refusal.Conflict("You already serve in this community.").ToProblem();
         }
         var reportIn = ReportIn.Request(workerId, communityId, clock.GetUtcNow());
         db.ReportIns.Add(reportIn);
@@ -84,8 +85,7 @@ public static class ReportInsApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "You already have a report-in waiting for confirmation.",
-                detail: "Wait until the community confirms or declines it.");
+            return Refusal.Conflict("You already have a report-in waiting for confirmation.", "Wait until the community confirms or declines it.").ToProblem();
         }
         return TypedResults.Created($"/workers/me/report-ins/{reportIn.Id}", ViewOf(reportIn, community.Name));
     }
@@ -147,9 +147,9 @@ public static class ReportInsApi
         }
         var previous = await db.ReportIns.FirstOrDefaultAsync(r => r.WorkerId == reportIn.WorkerId && r.Status == ReportInStatus.Active, ct);
         var confirmed = reportIn.Confirm(previous, clock.GetUtcNow());
-        if (!confirmed.IsOk)
+        if (confirmed.Refusal is { } refused)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: confirmed.ConflictReason);
+            return refused.ToProblem();
         }
         db.Publish(confirmed.Value!, clock);
         if (await SaveDecisionAsync(db, ct) is { } conflict)
@@ -168,13 +168,9 @@ public static class ReportInsApi
             return TypedResults.NotFound();
         }
         var declined = reportIn.Decline(request.Reason, clock.GetUtcNow());
-        if (declined.Errors is not null)
+        if (declined.Refusal is { } refused)
         {
-            return TypedResults.ValidationProblem(declined.Errors);
-        }
-        if (!declined.IsOk)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: declined.ConflictReason);
+            return refused.ToProblem();
         }
         if (await SaveDecisionAsync(db, ct) is { } conflict)
         {
@@ -192,7 +188,7 @@ public static class ReportInsApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This report-in was decided by someone else at the same moment.");
+            return Refusal.Conflict("This report-in was decided by someone else at the same moment.").ToProblem();
         }
     }
 

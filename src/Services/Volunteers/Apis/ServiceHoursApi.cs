@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
 
@@ -53,7 +54,7 @@ public static class ServiceHoursApi
         {
             return WorkersApi.NoWorkerId();
         }
-        var errors = Refusals.Period(from, to);
+        var errors = Problems.Period(from, to);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors);
@@ -161,7 +162,7 @@ public static class ServiceHoursApi
     private static ValidationProblem? Invalid(DateOnly? from, DateOnly? to)
     {
         var errors = new Dictionary<string, string[]>();
-        foreach (var (field, messages) in Refusals.Period(from, to))
+        foreach (var (field, messages) in Problems.Period(from, to))
         {
             errors[field] = messages;
         }

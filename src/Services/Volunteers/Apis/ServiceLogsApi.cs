@@ -1,9 +1,10 @@
-using Platform.ServiceDefaults.Data;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
 
@@ -121,9 +122,9 @@ public static class ServiceLogsApi
             return TypedResults.NotFound();
         }
         var withdrawn = log.Withdraw();
-        if (!withdrawn.IsOk)
+        if (withdrawn.Refusal is { } refused)
         {
-            return Refusals.Problem(withdrawn);
+            return refused.ToProblem();
         }
         db.ServiceLogs.Remove(log);
         if (await SaveDecisionAsync(db, ct) is { } conflict)
@@ -139,7 +140,7 @@ public static class ServiceLogsApi
     {
         var errors = new Dictionary<string, string[]>();
         var statusFilter = ParseStatus(status, errors);
-        foreach (var (field, messages) in Refusals.Period(from, to))
+        foreach (var (field, messages) in Problems.Period(from, to))
         {
             errors[field] = messages;
         }
@@ -191,15 +192,11 @@ public static class ServiceLogsApi
     }
 
     private static async Task<Results<Ok<ServiceLogForStaff>, NotFound, ValidationProblem, ProblemHttpResult>> DecideAsync(
-        ServiceLog log, DomainResult<ServiceLog> decided, VolunteersDb db, PersonalDataProtector protector, CancellationToken ct)
+        ServiceLog log, Outcome<ServiceLog> decided, VolunteersDb db, PersonalDataProtector protector, CancellationToken ct)
     {
-        if (decided.Errors is not null)
+        if (decided.Refusal is { } refused)
         {
-            return TypedResults.ValidationProblem(decided.Errors);
-        }
-        if (!decided.IsOk)
-        {
-            return Refusals.Problem(decided);
+            return refused.ToProblem();
         }
         if (await SaveDecisionAsync(db, ct) is { } conflict)
         {
@@ -257,7 +254,7 @@ public static class ServiceLogsApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Refusals.Conflict("This service log was decided or withdrawn at the same moment.");
+            return Refusal.Conflict("This service log was decided or withdrawn at the same moment.").ToProblem();
         }
     }
 

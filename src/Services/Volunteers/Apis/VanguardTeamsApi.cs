@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore.Storage;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
 
@@ -108,11 +109,11 @@ public static class VanguardTeamsApi
         }
         if (!MayManage(user, communityId))
         {
-            return Refusals.Forbidden("You may form teams only in your own communities.");
+            return Problems.Forbidden("You may form teams only in your own communities.");
         }
         if (await db.VanguardTeams.AnyAsync(t => t.CommunityId == communityId && t.DissolvedAt == null, ct))
         {
-            return Refusals.Conflict("This community already has an active vanguard team.");
+            return Refusal.Conflict("This community already has an active vanguard team.").ToProblem();
         }
         if (request.LeaderId is not { } leaderId)
         {
@@ -120,13 +121,9 @@ public static class VanguardTeamsApi
         }
         var leader = await CandidateAsync(db, leaderId, ct);
         var formed = VanguardTeam.Form(request.Name, communityId, leader, clock.GetUtcNow());
-        if (formed.Errors is not null)
+        if (formed.Refusal is { } refused)
         {
-            return TypedResults.ValidationProblem(formed.Errors);
-        }
-        if (!formed.IsOk)
-        {
-            return Refusals.Problem(formed);
+            return refused.ToProblem();
         }
         var (team, membership) = formed.Value;
         db.VanguardTeams.Add(team);
@@ -137,11 +134,11 @@ public static class VanguardTeamsApi
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation(OneTeamPerCommunity))
         {
-            return Refusals.Conflict("This community already has an active vanguard team.");
+            return Refusal.Conflict("This community already has an active vanguard team.").ToProblem();
         }
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
-            return Refusals.Conflict("The leader is already in a vanguard team; they must leave it first.");
+            return Refusal.Conflict("The leader is already in a vanguard team; they must leave it first.").ToProblem();
         }
         return TypedResults.Created($"/vanguard-teams/{team.Id}", (await ViewsAsync([team], db, protector, ct))[0]);
     }
@@ -249,9 +246,9 @@ public static class VanguardTeamsApi
         VanguardTeam team, TeamCandidate candidate, IDbContextTransaction tx, VolunteersDb db, PersonalDataProtector protector, TimeProvider clock, CancellationToken ct)
     {
         var joined = team.Join(candidate, clock.GetUtcNow());
-        if (!joined.IsOk)
+        if (joined.Refusal is { } refused)
         {
-            return Refusals.Problem(joined);
+            return refused.ToProblem();
         }
         var membership = joined.Value!;
         db.VanguardMemberships.Add(membership);
@@ -262,7 +259,7 @@ public static class VanguardTeamsApi
         catch (DbUpdateException ex) when (ex.IsUniqueViolation())
         {
             // Another join for the same worker won the race (the partial unique index on current memberships).
-            return Refusals.Conflict("The worker is already in a vanguard team; a worker is in one team at a time.");
+            return Refusal.Conflict("The worker is already in a vanguard team; a worker is in one team at a time.").ToProblem();
         }
         // Through the handle: with an Idempotency-Key it is a savepoint in the request's transaction.
         await tx.CommitAsync(ct);
@@ -310,9 +307,9 @@ public static class VanguardTeamsApi
         VanguardTeam team, VanguardMembership membership, MembershipEnd how, VolunteersDb db, TimeProvider clock, CancellationToken ct)
     {
         var ended = team.Leave(membership, how, clock.GetUtcNow());
-        if (!ended.IsOk)
+        if (ended.Refusal is { } refused)
         {
-            return Refusals.Problem(ended);
+            return refused.ToProblem();
         }
         await db.SaveChangesAsync(ct);
         await db.Database.CommitTransactionAsync(ct);
@@ -337,9 +334,9 @@ public static class VanguardTeamsApi
             });
         }
         var handedOver = team.HandOver(candidate, clock.GetUtcNow());
-        if (!handedOver.IsOk)
+        if (handedOver.Refusal is { } refused)
         {
-            return Refusals.Problem(handedOver);
+            return refused.ToProblem();
         }
         if (await SaveTeamAsync(db, ct) is { } conflict)
         {
@@ -359,9 +356,9 @@ public static class VanguardTeamsApi
         }
         var current = await db.VanguardMemberships.Where(m => m.TeamId == id && m.LeftAt == null).ToListAsync(ct);
         var dissolved = team.Dissolve(current, clock.GetUtcNow());
-        if (!dissolved.IsOk)
+        if (dissolved.Refusal is { } refused)
         {
-            return Refusals.Problem(dissolved);
+            return refused.ToProblem();
         }
         if (await SaveTeamAsync(db, ct) is { } conflict)
         {
@@ -443,7 +440,7 @@ public static class VanguardTeamsApi
         }
         catch (DbUpdateConcurrencyException)
         {
-            return Refusals.Conflict("This team was changed by someone else at the same moment; look again and retry.");
+            return Refusal.Conflict("This team was changed by someone else at the same moment; look again and retry.").ToProblem();
         }
     }
 

@@ -5,6 +5,7 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
+using Platform.ServiceDefaults.Validation;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
 
@@ -61,7 +62,7 @@ public static class WorkersApi
         }
         if (await db.Workers.AnyAsync(w => w.Id == workerId, ct))
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "You are already registered.", detail: "Change your profile with PUT /workers/me.");
+            return Refusal.Conflict("You are already registered.", "Change your profile with PUT /workers/me.").ToProblem();
         }
         var enterprise = request.EnterpriseId is { } enterpriseId ? await db.Enterprises.FindAsync([enterpriseId], ct) : null;
         var registered = Worker.Register(workerId, request, enterprise, protector, clock.GetUtcNow());
@@ -209,5 +210,5 @@ public static class WorkersApi
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "You have not registered yet.", detail: "Register your profile with POST /workers/me first.");
 
     private static ProblemHttpResult PhoneOrWorkerTaken() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "This phone number is already registered.", detail: "Another worker profile uses this phone number.");
+        Refusal.Conflict("This phone number is already registered.", "Another worker profile uses this phone number.").ToProblem();
 }

@@ -1,6 +1,6 @@
 using Platform.ServiceDefaults.Data;
-using Platform.ServiceDefaults.Validation;
 using Platform.ServiceDefaults.Geography;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Volunteers.Domain;
 
@@ -137,9 +137,9 @@ public static class HazardImport
             var (status, at, notes) = hazard.History[j];
             var step = $"reports[{hazard.Index}].history[{j}]";
             var changed = report.ChangeStatus(status, notes, HazardActor.Ledger, at);
-            if (changed.Errors is not null)
+            if (changed.Refusal?.Errors is { } invalid)
             {
-                foreach (var (name, messages) in changed.Errors)
+                foreach (var (name, messages) in invalid)
                 {
                     foreach (var message in messages)
                     {
@@ -148,9 +148,9 @@ public static class HazardImport
                 }
                 break;
             }
-            if (!changed.IsOk)
+            if (changed.Refusal is { } refused)
             {
-                errors.Add($"{step}.status", $"{step}: {changed.ConflictReason}");
+                errors.Add($"{step}.status", $"{step}: {refused.Title}");
                 break;
             }
         }

@@ -1,8 +1,8 @@
 using Platform.Contracts;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Geography;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Validation;
-using Platform.ServiceDefaults.Geography;
 
 namespace Platform.Volunteers.Domain;
 
@@ -147,30 +147,30 @@ public sealed class HazardReport
     /// Moves the report to <paramref name="next"/>. Closing needs notes, rejecting a reason; a final report does not
     /// change again. Each change is kept and announced.
     /// </summary>
-    public DomainResult<HazardStatusChanged> ChangeStatus(HazardStatus? next, string? notes, HazardActor actor, DateTimeOffset now)
+    public Outcome<HazardStatusChanged> ChangeStatus(HazardStatus? next, string? notes, HazardActor actor, DateTimeOffset now)
     {
         if (next is null)
         {
-            return DomainResult<HazardStatusChanged>.Invalid("status", $"status is required: one of {KebabEnum.Names<HazardStatus>()}.");
+            return Refusal.Invalid("status", $"status is required: one of {KebabEnum.Names<HazardStatus>()}.");
         }
         var trimmed = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim();
         if (trimmed is { Length: > NotesMaxLength })
         {
-            return DomainResult<HazardStatusChanged>.Invalid("notes", $"notes must be at most {NotesMaxLength} characters.");
+            return Refusal.Invalid("notes", $"notes must be at most {NotesMaxLength} characters.");
         }
         if (!Status.Next().Contains(next.Value))
         {
-            return DomainResult<HazardStatusChanged>.Conflict(Status.IsFinal()
+            return Refusal.Conflict(Status.IsFinal()
                 ? $"This report is {KebabEnum.Name(Status)}; it does not change any more."
                 : $"A report that is {KebabEnum.Name(Status)} can become {string.Join(" or ", Status.Next().Select(s => KebabEnum.Name(s)))}, not {KebabEnum.Name(next.Value)}.");
         }
         if (next is HazardStatus.Closed && trimmed is null)
         {
-            return DomainResult<HazardStatusChanged>.Invalid("notes", "notes are required to close a report: say what was done.");
+            return Refusal.Invalid("notes", "notes are required to close a report: say what was done.");
         }
         if (next is HazardStatus.Rejected && trimmed is null)
         {
-            return DomainResult<HazardStatusChanged>.Invalid("notes", "notes are required to reject a report: give the reason.");
+            return Refusal.Invalid("notes", "notes are required to reject a report: give the reason.");
         }
         now = now.ToDatabasePrecision();
         _changes.Add(new HazardStatusChange(Guid.CreateVersion7(now), Id, Status, next.Value, trimmed, actor.Kind, actor.Department, now));
@@ -184,7 +184,7 @@ public sealed class HazardReport
         {
             ClosedAt = now;
         }
-        return DomainResult<HazardStatusChanged>.Ok(new HazardStatusChanged(Id, KebabEnum.Name(Category), District, Department, KebabEnum.Name(Status), now));
+        return new HazardStatusChanged(Id, KebabEnum.Name(Category), District, Department, KebabEnum.Name(Status), now);
     }
 
     public HazardReported ToEvent() =>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Platform.ServiceDefaults.Data;
-using Platform.ServiceDefaults.Validation;
 using Platform.ServiceDefaults.Time;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Volunteers.Domain;
 
@@ -73,8 +73,8 @@ public sealed class MeritMonth
     public const string ClosedReason = "This month's merit review is closed; its nominations, scores and winners no longer change.";
 
     /// <summary>Refuses a change to a closed month.</summary>
-    public DomainResult<MeritMonth> EnsureOpen() =>
-        Status == MeritMonthStatus.Open ? DomainResult<MeritMonth>.Ok(this) : DomainResult<MeritMonth>.Conflict(ClosedReason);
+    public Outcome<MeritMonth> EnsureOpen() =>
+        Status == MeritMonthStatus.Open ? this : Refusal.Conflict(ClosedReason);
 
     /// <summary>
     /// Closes the month and picks, per title, the <paramref name="winnersPerTitle"/> nominations with the highest
@@ -82,12 +82,12 @@ public sealed class MeritMonth
     /// nomination (then its id, which is time-ordered), so the same scores always give the same winners; each
     /// winner records which of these put it above the best nominee left without the title.
     /// </summary>
-    public DomainResult<MeritMonth> Close(IReadOnlyList<MeritNomination> nominations, IReadOnlyCollection<MeritScore> scores,
+    public Outcome<MeritMonth> Close(IReadOnlyList<MeritNomination> nominations, IReadOnlyCollection<MeritScore> scores,
         Func<MeritTitle, int> winnersPerTitle, Guid? closedBy, DateTimeOffset now)
     {
         if (Status == MeritMonthStatus.Closed)
         {
-            return DomainResult<MeritMonth>.Conflict(ClosedReason);
+            return Refusal.Conflict(ClosedReason);
         }
         var byNomination = scores.GroupBy(s => s.NominationId).ToDictionary(g => g.Key, g => (Count: g.Count(), Total: g.Sum(s => s.Score)));
         foreach (var title in nominations.Where(n => n.Month == Id).GroupBy(n => n.Title))
@@ -112,7 +112,7 @@ public sealed class MeritMonth
         Status = MeritMonthStatus.Closed;
         ClosedAt = now.ToDatabasePrecision();
         ClosedBy = closedBy;
-        return DomainResult<MeritMonth>.Ok(this);
+        return this;
     }
 
     /// <summary>Negative when <paramref name="a"/> ranks before <paramref name="b"/>.</summary>

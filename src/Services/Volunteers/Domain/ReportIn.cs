@@ -1,5 +1,6 @@
 using Platform.Contracts;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Volunteers.Domain;
 
@@ -50,11 +51,11 @@ public sealed class ReportIn
     }
 
     /// <summary>Confirms a pending report-in and ends <paramref name="previous"/>, the worker's active one, if any.</summary>
-    public DomainResult<WorkerReportedToCommunity> Confirm(ReportIn? previous, DateTimeOffset now)
+    public Outcome<WorkerReportedToCommunity> Confirm(ReportIn? previous, DateTimeOffset now)
     {
         if (Status != ReportInStatus.Pending)
         {
-            return DomainResult<WorkerReportedToCommunity>.Conflict($"This report-in is {Status.ToString().ToLowerInvariant()}, not pending.");
+            return Refusal.Conflict($"This report-in is {Status.ToString().ToLowerInvariant()}, not pending.");
         }
         now = now.ToDatabasePrecision();
         if (previous is not null && previous.Id != Id && previous.Status == ReportInStatus.Active)
@@ -64,26 +65,26 @@ public sealed class ReportIn
         }
         Status = ReportInStatus.Active;
         DecidedAt = now;
-        return DomainResult<WorkerReportedToCommunity>.Ok(new WorkerReportedToCommunity(WorkerId, CommunityId, now));
+        return new WorkerReportedToCommunity(WorkerId, CommunityId, now);
     }
 
-    public DomainResult<ReportIn> Decline(string? reason, DateTimeOffset now)
+    public Outcome<ReportIn> Decline(string? reason, DateTimeOffset now)
     {
         if (Status != ReportInStatus.Pending)
         {
-            return DomainResult<ReportIn>.Conflict($"This report-in is {Status.ToString().ToLowerInvariant()}, not pending.");
+            return Refusal.Conflict($"This report-in is {Status.ToString().ToLowerInvariant()}, not pending.");
         }
         if (string.IsNullOrWhiteSpace(reason))
         {
-            return DomainResult<ReportIn>.Invalid("reason", "reason is required when declining.");
+            return Refusal.Invalid("reason", "reason is required when declining.");
         }
         if (reason.Trim().Length > ReasonMaxLength)
         {
-            return DomainResult<ReportIn>.Invalid("reason", $"reason must be at most {ReasonMaxLength} characters.");
+            return Refusal.Invalid("reason", $"reason must be at most {ReasonMaxLength} characters.");
         }
         Status = ReportInStatus.Declined;
         DeclineReason = reason.Trim();
         DecidedAt = now.ToDatabasePrecision();
-        return DomainResult<ReportIn>.Ok(this);
+        return this;
     }
 }

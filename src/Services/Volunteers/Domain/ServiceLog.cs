@@ -1,7 +1,7 @@
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Security;
-using Platform.ServiceDefaults.Validation;
 using Platform.ServiceDefaults.Time;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Volunteers.Domain;
 
@@ -125,46 +125,46 @@ public sealed class ServiceLog
 
     public string? Note(PersonalDataProtector protector) => NoteCipher is null ? null : protector.Unprotect(NoteCipher);
 
-    public DomainResult<ServiceLog> Confirm(Guid? decidedBy, DateTimeOffset now)
+    public Outcome<ServiceLog> Confirm(Guid? decidedBy, DateTimeOffset now)
     {
         if (Status != ServiceLogStatus.Pending)
         {
-            return DomainResult<ServiceLog>.Conflict($"This service log is {Status.ToString().ToLowerInvariant()}, not pending.");
+            return Refusal.Conflict($"This service log is {Status.ToString().ToLowerInvariant()}, not pending.");
         }
         Status = ServiceLogStatus.Confirmed;
         DecidedAt = now.ToDatabasePrecision();
         DecidedBy = decidedBy;
-        return DomainResult<ServiceLog>.Ok(this);
+        return this;
     }
 
-    public DomainResult<ServiceLog> Decline(string? reason, Guid? decidedBy, DateTimeOffset now)
+    public Outcome<ServiceLog> Decline(string? reason, Guid? decidedBy, DateTimeOffset now)
     {
         if (Status != ServiceLogStatus.Pending)
         {
-            return DomainResult<ServiceLog>.Conflict($"This service log is {Status.ToString().ToLowerInvariant()}, not pending.");
+            return Refusal.Conflict($"This service log is {Status.ToString().ToLowerInvariant()}, not pending.");
         }
         if (string.IsNullOrWhiteSpace(reason))
         {
-            return DomainResult<ServiceLog>.Invalid("reason", "reason is required when declining.");
+            return Refusal.Invalid("reason", "reason is required when declining.");
         }
         if (reason.Trim().Length > ReasonMaxLength)
         {
-            return DomainResult<ServiceLog>.Invalid("reason", $"reason must be at most {ReasonMaxLength} characters.");
+            return Refusal.Invalid("reason", $"reason must be at most {ReasonMaxLength} characters.");
         }
         Status = ServiceLogStatus.Declined;
         DeclineReason = reason.Trim();
         DecidedAt = now.ToDatabasePrecision();
         DecidedBy = decidedBy;
-        return DomainResult<ServiceLog>.Ok(this);
+        return this;
     }
 
     /// <summary>A worker takes back a log the community has not decided yet (e.g. a typo); a decided one stays.</summary>
-    public DomainResult<ServiceLog> Withdraw()
+    public Outcome<ServiceLog> Withdraw()
     {
         if (Status != ServiceLogStatus.Pending)
         {
-            return DomainResult<ServiceLog>.Conflict($"This service log is already {Status.ToString().ToLowerInvariant()}; only a pending one can be withdrawn.");
+            return Refusal.Conflict($"This service log is already {Status.ToString().ToLowerInvariant()}; only a pending one can be withdrawn.");
         }
-        return DomainResult<ServiceLog>.Ok(this);
+        return this;
     }
 }

@@ -1,6 +1,6 @@
 using Platform.ServiceDefaults.Data;
-using Platform.ServiceDefaults.Validation;
 using Platform.ServiceDefaults.Time;
+using Platform.ServiceDefaults.Validation;
 
 namespace Platform.Volunteers.Domain;
 
@@ -44,29 +44,29 @@ public sealed class VanguardTeam
     private VanguardTeam() { }
 
     /// <summary>Forms a team in <paramref name="communityId"/> with <paramref name="leader"/> (null: no such worker) as its first member.</summary>
-    public static DomainResult<(VanguardTeam Team, VanguardMembership Leader)> Form(string? name, Guid communityId, TeamCandidate? leader, DateTimeOffset now)
+    public static Outcome<(VanguardTeam Team, VanguardMembership Leader)> Form(string? name, Guid communityId, TeamCandidate? leader, DateTimeOffset now)
     {
         var errors = new FieldErrors();
         var validName = errors.Text("name", name, NameMaxLength);
         if (errors.Any)
         {
-            return new(default, null, errors.ToDictionary());
+            return Refusal.Invalid(errors);
         }
         if (leader is null)
         {
-            return DomainResult<(VanguardTeam, VanguardMembership)>.Invalid("leaderId", "No registered worker with this id.");
+            return Refusal.Invalid("leaderId", "No registered worker with this id.");
         }
         if (!leader.PartyMember)
         {
-            return DomainResult<(VanguardTeam, VanguardMembership)>.Invalid("leaderId", "The leader of a vanguard team must be a Party member.");
+            return Refusal.Invalid("leaderId", "The leader of a vanguard team must be a Party member.");
         }
         if (leader.ServingCommunityId != communityId)
         {
-            return DomainResult<(VanguardTeam, VanguardMembership)>.Invalid("leaderId", "The leader must be reported in to the team's community.");
+            return Refusal.Invalid("leaderId", "The leader must be reported in to the team's community.");
         }
         if (leader.CurrentMembership is not null)
         {
-            return DomainResult<(VanguardTeam, VanguardMembership)>.Conflict("The leader is already in a vanguard team; they must leave it first.");
+            return Refusal.Conflict("The leader is already in a vanguard team; they must leave it first.");
         }
         now = now.ToDatabasePrecision();
         var team = new VanguardTeam
@@ -78,74 +78,74 @@ public sealed class VanguardTeam
             LeaderSince = now,
             FormedAt = now,
         };
-        return DomainResult<(VanguardTeam, VanguardMembership)>.Ok((team, VanguardMembership.Start(team.Id, leader.WorkerId, now)));
+        return (team, VanguardMembership.Start(team.Id, leader.WorkerId, now));
     }
 
-    public DomainResult<VanguardMembership> Join(TeamCandidate worker, DateTimeOffset now)
+    public Outcome<VanguardMembership> Join(TeamCandidate worker, DateTimeOffset now)
     {
         if (!IsActive)
         {
-            return DomainResult<VanguardMembership>.Conflict("This team has been dissolved.");
+            return Refusal.Conflict("This team has been dissolved.");
         }
         if (worker.CurrentMembership is { } current)
         {
-            return DomainResult<VanguardMembership>.Conflict(current.TeamId == Id
+            return Refusal.Conflict(current.TeamId == Id
                 ? "The worker is already a member of this team."
                 : "The worker is already in another vanguard team; a worker is in one team at a time, so leave that one first.");
         }
         if (worker.ServingCommunityId != CommunityId)
         {
-            return DomainResult<VanguardMembership>.Unprocessable("Only workers reported in to the team's community can join its team.");
+            return Refusal.Rule("Only workers reported in to the team's community can join its team.");
         }
-        return DomainResult<VanguardMembership>.Ok(VanguardMembership.Start(Id, worker.WorkerId, now.ToDatabasePrecision()));
+        return VanguardMembership.Start(Id, worker.WorkerId, now.ToDatabasePrecision());
     }
 
     /// <summary>Ends <paramref name="membership"/>: the worker left, or was removed. The leader stays until someone takes over.</summary>
-    public DomainResult<VanguardMembership> Leave(VanguardMembership? membership, MembershipEnd how, DateTimeOffset now)
+    public Outcome<VanguardMembership> Leave(VanguardMembership? membership, MembershipEnd how, DateTimeOffset now)
     {
         if (membership is null || membership.TeamId != Id || !membership.IsCurrent)
         {
-            return DomainResult<VanguardMembership>.Conflict("The worker is not a member of this team.");
+            return Refusal.Conflict("The worker is not a member of this team.");
         }
         if (membership.WorkerId == LeaderId)
         {
-            return DomainResult<VanguardMembership>.Conflict(
+            return Refusal.Conflict(
                 "The team's leader cannot leave: hand the leadership to another Party member of the team first, or dissolve the team.");
         }
         membership.End(how, now.ToDatabasePrecision());
-        return DomainResult<VanguardMembership>.Ok(membership);
+        return membership;
     }
 
     /// <summary>Makes <paramref name="worker"/>, a Party member already in the team, its leader; the former leader stays a member.</summary>
-    public DomainResult<VanguardTeam> HandOver(TeamCandidate worker, DateTimeOffset now)
+    public Outcome<VanguardTeam> HandOver(TeamCandidate worker, DateTimeOffset now)
     {
         if (!IsActive)
         {
-            return DomainResult<VanguardTeam>.Conflict("This team has been dissolved.");
+            return Refusal.Conflict("This team has been dissolved.");
         }
         if (worker.WorkerId == LeaderId)
         {
-            return DomainResult<VanguardTeam>.Ok(this);
+            return this;
         }
         if (!worker.PartyMember)
         {
-            return DomainResult<VanguardTeam>.Unprocessable("The leader of a vanguard team must be a Party member.");
+            return Refusal.Rule("The leader of a vanguard team must be a Party member.");
         }
         if (worker.CurrentMembership?.TeamId != Id)
         {
-            return DomainResult<VanguardTeam>.Unprocessable("The new leader must be a member of the team; they join first.");
+            return Refusal.Rule("The new leader must be a member of the team; they join first.");
         }
         LeaderId = worker.WorkerId;
         LeaderSince = now.ToDatabasePrecision();
-        return DomainResult<VanguardTeam>.Ok(this);
+        return this;
     }
 
     /// <summary>Dissolves the team and ends its <paramref name="currentMemberships"/>; the community may then form a new one.</summary>
-    public DomainResult<VanguardTeam> Dissolve(IEnumerable<VanguardMembership> currentMemberships, DateTimeOffset now)
+    public Outcome<VanguardTeam> Dissolve(IEnumerable<VanguardMembership> currentMemberships, DateTimeOffset now)
     {
         if (!IsActive)
         {
-            return DomainResult<VanguardTeam>.Conflict("This team has already been dissolved.");
+            return Refusal.Conflict("This team has already been dissolved.");
         }
         now = now.ToDatabasePrecision();
         foreach (var membership in currentMemberships.Where(m => m.TeamId == Id && m.IsCurrent))
@@ -153,7 +153,7 @@ public sealed class VanguardTeam
             membership.End(MembershipEnd.TeamDissolved, now);
         }
         DissolvedAt = now;
-        return DomainResult<VanguardTeam>.Ok(this);
+        return this;
     }
 }
 
