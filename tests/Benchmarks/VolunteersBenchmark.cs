@@ -319,7 +319,7 @@ public static class VolunteersBenchmark
         await using var connection = new NpgsqlConnection(service.DatabaseConnectionString);
         await connection.OpenAsync(ct);
         // The service's own statement, with the box of a 30 m neighbourhood in the middle of the area.
-        await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + volunteers::Platform.Volunteers.Hazards.HazardIntakeSql.OpenReportsNear, connection)
+        await using var command = new NpgsqlCommand("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) " + volunteers::Platform.Volunteers.Application.HazardIntakeSql.OpenReportsNear, connection)
         {
             Parameters =
             {

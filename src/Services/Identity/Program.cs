@@ -1,6 +1,6 @@
 using Platform.Identity.Apis;
+using Platform.Identity.Application;
 using Platform.Identity.Data;
-using Platform.Identity.Server;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;

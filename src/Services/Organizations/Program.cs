@@ -1,4 +1,5 @@
 using Platform.Organizations.Apis;
+using Platform.Organizations.Application;
 using Platform.Organizations.Data;
 using Platform.Organizations.Domain;
 using Platform.Organizations.Events;

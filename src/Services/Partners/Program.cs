@@ -1,8 +1,9 @@
 using Platform.Contracts;
+using Platform.Partners;
 using Platform.Partners.Apis;
+using Platform.Partners.Application;
 using Platform.Partners.Data;
 using Platform.Partners.Events;
-using Platform.Partners.Sending;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;

@@ -1,3 +1,4 @@
+using Platform.Rights;
 using Platform.Rights.Apis;
 using Platform.Rights.Data;
 using Platform.ServiceDefaults.Communities;

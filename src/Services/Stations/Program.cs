@@ -3,9 +3,9 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
 using Platform.Stations;
 using Platform.Stations.Apis;
+using Platform.Stations.Application;
 using Platform.Stations.Data;
 using Platform.Stations.Domain;
-using Platform.Stations.Search;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -4,9 +4,9 @@ using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
 using Platform.Volunteers;
 using Platform.Volunteers.Apis;
+using Platform.Volunteers.Application;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Events;
-using Platform.Volunteers.Hazards;
 
 var builder = WebApplication.CreateBuilder(args);
 

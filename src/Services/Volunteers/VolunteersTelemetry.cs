@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Platform.ServiceDefaults.Http;
+using Platform.Volunteers.Application;
 using Platform.Volunteers.Domain;
-using Platform.Volunteers.Hazards;
 using static Platform.ServiceDefaults.Telemetry.PlatformTelemetry;
 
 namespace Platform.Volunteers;

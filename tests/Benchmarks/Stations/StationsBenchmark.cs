@@ -3,7 +3,7 @@ extern alias stations;
 using System.Diagnostics;
 using System.Globalization;
 using stations::Platform.Stations.Domain;
-using stations::Platform.Stations.Search;
+using stations::Platform.Stations.Application;
 
 namespace Platform.Benchmarks.Stations;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Platform.Identity.Server;
+using Platform.Identity.Application;
 using Platform.TestSupport;
 
 namespace Platform.Identity.Tests.Http;

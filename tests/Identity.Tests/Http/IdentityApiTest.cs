@@ -7,7 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Platform.Identity.Server;
+using Platform.Identity.Application;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 using Platform.TestSupport;

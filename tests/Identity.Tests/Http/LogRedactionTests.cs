@@ -5,7 +5,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Platform.Identity.Server;
+using Platform.Identity.Application;
 using Platform.ServiceDefaults.Security;
 using Platform.TestSupport;
 

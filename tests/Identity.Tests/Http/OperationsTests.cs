@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Platform.Identity.Server;
+using Platform.Identity.Application;
 using Platform.TestSupport;
 
 namespace Platform.Identity.Tests.Http;

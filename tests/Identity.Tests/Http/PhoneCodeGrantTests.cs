@@ -110,7 +110,7 @@ public sealed class PhoneCodeGrantTests(LocalInfrastructure infrastructure) : Id
     [Fact]
     public async Task Missing_phone_or_code_is_an_invalid_request()
     {
-        AssertOAuthError(await TokenAsync(("grant_type", Server.PlatformClients.PhoneCodeGrantType), ("client_id", Server.PlatformClients.App), ("phone", UniquePhone())),
+        AssertOAuthError(await TokenAsync(("grant_type", Application.PlatformClients.PhoneCodeGrantType), ("client_id", Application.PlatformClients.App), ("phone", UniquePhone())),
             "invalid_request");
     }
 
@@ -194,7 +194,7 @@ public sealed class PhoneCodeGrantTests(LocalInfrastructure infrastructure) : Id
 
         // ...and a role parameter on the token request does not make the worker anything else.
         var code = await SendCodeAsync(phone);
-        var answer = await TokenAsync(("grant_type", Server.PlatformClients.PhoneCodeGrantType), ("client_id", Server.PlatformClients.App),
+        var answer = await TokenAsync(("grant_type", Application.PlatformClients.PhoneCodeGrantType), ("client_id", Application.PlatformClients.App),
             ("phone", phone), ("code", code), ("role", PlatformRoles.Operator));
         Assert.Equal([PlatformRoles.Worker], ClaimValues(answer.Jwt, PlatformClaims.Role));
     }
@@ -208,7 +208,7 @@ public sealed class PhoneCodeGrantTests(LocalInfrastructure infrastructure) : Id
         var phone = UniquePhone();
         var code = await SendCodeAsync(phone);
 
-        var answer = await TokenAsync(("grant_type", Server.PlatformClients.PhoneCodeGrantType), ("client_id", "sneaky-agency"), ("client_secret", secret),
+        var answer = await TokenAsync(("grant_type", Application.PlatformClients.PhoneCodeGrantType), ("client_id", "sneaky-agency"), ("client_secret", secret),
             ("phone", phone), ("code", code));
         Assert.Equal("unauthorized_client", answer.Error);
     }

@@ -2,8 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Identity;
+using Platform.Identity.Application;
 using Platform.Identity.Domain;
-using Platform.Identity.Server;
 using Platform.ServiceDefaults.Security;
 using Platform.TestSupport;
 

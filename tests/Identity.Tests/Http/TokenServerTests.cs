@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Platform.Identity.Server;
+using Platform.Identity.Application;
 using Platform.ServiceDefaults.Security;
 using Platform.TestSupport;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
-using Platform.Identity.Server;
+using Platform.Identity.Application;
+using Platform.Identity.Tests.Http;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Security;
 using Platform.TestSupport;
-using Platform.Identity.Tests.Http;
 
 namespace Platform.Identity.Tests.ScaleOut;
 

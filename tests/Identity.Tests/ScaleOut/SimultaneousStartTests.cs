@@ -30,7 +30,7 @@ public sealed class SimultaneousStartTests(LocalInfrastructure infrastructure) :
             using var client = instance.CreateHttpClient();
             using var form = new FormUrlEncodedContent(new Dictionary<string, string>
             {
-                ["grant_type"] = "password", ["client_id"] = Platform.Identity.Server.PlatformClients.App,
+                ["grant_type"] = "password", ["client_id"] = Platform.Identity.Application.PlatformClients.App,
                 ["username"] = "operator", ["password"] = OperatorPassword,
             });
             using var response = await client.PostAsync(new Uri("/connect/token", UriKind.Relative), form);

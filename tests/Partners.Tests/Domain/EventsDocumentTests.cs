@@ -110,7 +110,7 @@ public sealed class EventsDocumentTests
     private const string Intro = """
         # Public events
 
-        <!-- Generated from src/Services/Contracts and the partners service's catalogue by
+        <!-- Generated from src/Contracts and the partners service's catalogue by
              tests/Partners.Tests/Domain/EventsDocumentTests.cs; a test fails when this file and the code differ. -->
 
         Partner agencies receive the platform's public events in one of two ways. No public event carries personal

@@ -1,6 +1,6 @@
 using System.Net;
+using Platform.Partners.Application;
 using Platform.Partners.Domain;
-using Platform.Partners.Sending;
 using Platform.TestSupport;
 
 namespace Platform.Partners.Tests.Http;

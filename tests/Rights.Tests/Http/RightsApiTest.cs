@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Platform.Rights.Apis;
+using Platform.Rights.Application;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 using Platform.TestSupport;

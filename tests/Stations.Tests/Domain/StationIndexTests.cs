@@ -1,6 +1,6 @@
 using Platform.ServiceDefaults.Validation;
+using Platform.Stations.Application;
 using Platform.Stations.Domain;
-using Platform.Stations.Search;
 
 namespace Platform.Stations.Tests.Domain;
 

@@ -1,9 +1,9 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.Identity.Application;
 using Platform.Identity.Data;
 using Platform.Identity.Domain;
-using Platform.Identity.Server;
 using Platform.ServiceDefaults.Security;
 
 namespace Platform.Identity.Apis;

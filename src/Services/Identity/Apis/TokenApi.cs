@@ -7,9 +7,9 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
+using Platform.Identity.Application;
 using Platform.Identity.Data;
 using Platform.Identity.Domain;
-using Platform.Identity.Server;
 using Platform.ServiceDefaults.Security;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.Organizations.Application;
 using Platform.Organizations.Data;
 using Platform.Organizations.Domain;
 using Platform.ServiceDefaults.Data;

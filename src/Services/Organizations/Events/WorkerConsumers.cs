@@ -1,5 +1,6 @@
 using MassTransit;
 using Platform.Contracts;
+using Platform.Organizations.Application;
 using Platform.Organizations.Data;
 using Platform.Organizations.Domain;
 using Platform.ServiceDefaults.Messaging;

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.Partners.Application;
 using Platform.Partners.Data;
 using Platform.Partners.Domain;
-using Platform.Partners.Sending;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Security;
 

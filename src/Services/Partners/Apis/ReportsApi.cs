@@ -1,8 +1,8 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Platform.Partners.Application;
 using Platform.Partners.Data;
 using Platform.Partners.Domain;
-using Platform.Partners.Sending;
 using Platform.ServiceDefaults.Security;
 
 namespace Platform.Partners.Apis;

@@ -1,9 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.Partners.Application;
 using Platform.Partners.Data;
 using Platform.Partners.Domain;
-using Platform.Partners.Sending;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Validation;

@@ -2,6 +2,7 @@ using System.Linq.Expressions;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.Rights.Application;
 using Platform.Rights.Data;
 using Platform.Rights.Domain;
 using Platform.ServiceDefaults.Http;
@@ -17,6 +18,11 @@ public sealed record AnonymousCaseRequest(
     CaseCategory? Category, Urgency? Urgency, string? Description, string? CallbackNumber, string? District, Guid? CommunityId);
 
 /// <summary>A case in a list: never any content, never the requester.</summary>
+public sealed record CaseReceipt(Guid Id, CaseStatus Status, Urgency Urgency, DateTimeOffset SubmittedAt, DateTimeOffset FirstResponseDueAt)
+{
+    public static CaseReceipt From(RightsCase c) => new(c.Id, c.Status, c.Urgency, c.SubmittedAt, c.FirstResponseDueAt);
+}
+
 public sealed record CaseSummary(
     Guid Id, CaseCategory Category, CaseChannel Channel, Urgency Urgency, CaseStatus Status, string? District,
     DateTimeOffset SubmittedAt, DateTimeOffset FirstResponseDueAt, bool Overdue, Guid? AssignedProfessionalId,
@@ -156,7 +162,7 @@ public static class CasesApi
         opening.Open(rightsCase);
         await db.SaveChangesAsync(ct);
         opening.Opened(rightsCase);
-        return CaseOpening.Created(rightsCase);
+        return TypedResults.Created($"/cases/{rightsCase.Id}", CaseReceipt.From(rightsCase));
     }
 
     /// <summary>How many requests one callback number may have open through the anonymous door.</summary>
@@ -191,7 +197,7 @@ public static class CasesApi
         opening.Open(rightsCase);
         await db.SaveChangesAsync(ct);
         opening.Opened(rightsCase);
-        return CaseOpening.Created(rightsCase);
+        return TypedResults.Created($"/cases/{rightsCase.Id}", CaseReceipt.From(rightsCase));
     }
 
     internal static Task<Results<Ok<Page<CaseSummary>>, ValidationProblem>> Mine(

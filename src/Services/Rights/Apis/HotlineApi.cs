@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.Rights.Application;
 using Platform.Rights.Data;
 using Platform.Rights.Domain;
 using Platform.ServiceDefaults.Http;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.Rights.Application;
 using Platform.Rights.Data;
 using Platform.Rights.Domain;
 using Platform.ServiceDefaults.Data;

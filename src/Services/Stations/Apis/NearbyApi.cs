@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Platform.ServiceDefaults.Http;
+using Platform.Stations.Application;
 using Platform.Stations.Domain;
-using Platform.Stations.Search;
 
 namespace Platform.Stations.Apis;
 

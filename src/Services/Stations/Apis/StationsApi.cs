@@ -6,6 +6,7 @@ using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Validation;
+using Platform.Stations.Application;
 using Platform.Stations.Data;
 using Platform.Stations.Domain;
 

@@ -4,9 +4,9 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Validation;
+using Platform.Stations.Application;
 using Platform.Stations.Data;
 using Platform.Stations.Domain;
-using Platform.Stations.Search;
 
 namespace Platform.Stations.Apis;
 

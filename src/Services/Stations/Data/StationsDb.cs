@@ -8,7 +8,7 @@ namespace Platform.Stations.Data;
 
 public sealed class StationsDb(DbContextOptions<StationsDb> options) : DbContext(options)
 {
-    /// <summary>Numbers committed station changes in commit order; see <see cref="StationChanges"/>.</summary>
+    /// <summary>Numbers committed station changes in commit order; see <c>Application/StationChanges</c>.</summary>
     public const string RevisionSequence = "station_revisions";
 
     /// <summary>Local copy of the communities registered with the organizations service.</summary>

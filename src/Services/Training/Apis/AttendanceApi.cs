@@ -4,6 +4,7 @@ using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Validation;
+using Platform.Training.Application;
 using Platform.Training.Data;
 using Platform.Training.Domain;
 

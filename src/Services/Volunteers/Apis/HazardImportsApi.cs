@@ -4,9 +4,9 @@ using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Validation;
+using Platform.Volunteers.Application;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
-using Platform.Volunteers.Hazards;
 
 namespace Platform.Volunteers.Apis;
 

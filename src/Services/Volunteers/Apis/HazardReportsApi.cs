@@ -6,9 +6,9 @@ using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Validation;
+using Platform.Volunteers.Application;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
-using Platform.Volunteers.Hazards;
 
 namespace Platform.Volunteers.Apis;
 

@@ -6,9 +6,9 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Security;
+using Platform.Volunteers.Application;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
-using Platform.Volunteers.Hazards;
 
 namespace Platform.Volunteers.Apis;
 

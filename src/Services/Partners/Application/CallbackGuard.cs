@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Platform.Partners.Domain;
 
-namespace Platform.Partners.Sending;
+namespace Platform.Partners.Application;
 
 /// <summary>A callback host resolved to an address the platform must not call.</summary>
 public sealed class CallbackRefusedException(string message) : Exception(message);

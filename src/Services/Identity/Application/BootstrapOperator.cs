@@ -6,7 +6,7 @@ using Platform.Identity.Domain;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Security;
 
-namespace Platform.Identity.Server;
+namespace Platform.Identity.Application;
 
 /// <summary>
 /// The first operator of a fresh platform: when no operator exists, creates user <c>operator</c> with the password in

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Partners.Data;
 using Platform.Partners.Domain;
 
-namespace Platform.Partners.Sending;
+namespace Platform.Partners.Application;
 
 /// <summary>
 /// The hosts operators allowed although not public (local runs), kept in memory for the connect-time check and

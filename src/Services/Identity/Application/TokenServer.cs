@@ -7,7 +7,7 @@ using Platform.Identity.Domain;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Security;
 
-namespace Platform.Identity.Server;
+namespace Platform.Identity.Application;
 
 /// <summary>
 /// The OAuth 2.0 / OpenID Connect token server (OpenIddict): discovery at <c>/.well-known/openid-configuration</c>,

@@ -3,7 +3,7 @@ using OpenIddict.Abstractions;
 using Platform.Identity.Data;
 using Platform.ServiceDefaults.Data;
 
-namespace Platform.Identity.Server;
+namespace Platform.Identity.Application;
 
 /// <summary>
 /// Keeps the token tables and the code table from growing for ever: once an hour removes tokens and authorizations

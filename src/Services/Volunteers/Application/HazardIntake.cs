@@ -2,13 +2,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using Platform.ServiceDefaults.Data;
+using Platform.ServiceDefaults.Geography;
 using Platform.ServiceDefaults.Http;
 using Platform.ServiceDefaults.Messaging;
 using Platform.Volunteers.Data;
 using Platform.Volunteers.Domain;
-using Platform.ServiceDefaults.Geography;
 
-namespace Platform.Volunteers.Hazards;
+namespace Platform.Volunteers.Application;
 
 public sealed class HazardIntakeOptions
 {

@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.Organizations.Data;
+using Platform.Organizations.Domain;
 using Platform.ServiceDefaults.Messaging;
 
-namespace Platform.Organizations.Domain;
+namespace Platform.Organizations.Application;
 
 /// <summary>
 /// Places Party-member workers where <see cref="PlacementTarget.Decide"/> says, from what the database knows now. Called

@@ -6,7 +6,7 @@ using Platform.Partners.Data;
 using Platform.Partners.Domain;
 using Platform.ServiceDefaults.Data;
 
-namespace Platform.Partners.Sending;
+namespace Platform.Partners.Application;
 
 /// <summary>
 /// Queues the monthly rights-case counts for every subscription that wants them, once per month and subscription,

@@ -3,11 +3,12 @@ using System.Data.Common;
 using System.Threading.Channels;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Platform.Partners;
 using Platform.Partners.Data;
 using Platform.Partners.Domain;
 using Platform.ServiceDefaults.Security;
 
-namespace Platform.Partners.Sending;
+namespace Platform.Partners.Application;
 
 /// <summary>
 /// Sends due deliveries. Each round claims a batch with a lease (so several instances never send the same delivery

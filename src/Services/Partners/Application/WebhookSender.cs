@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Platform.Partners.Domain;
 
-namespace Platform.Partners.Sending;
+namespace Platform.Partners.Application;
 
 /// <summary>What one attempt got back.</summary>
 public sealed record SendResult(int? StatusCode, int LatencyMs, string? Error);

@@ -1,9 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Platform.ServiceDefaults.Data;
+using Platform.Training.Data;
 using Platform.Training.Domain;
 
-namespace Platform.Training.Data;
+namespace Platform.Training.Application;
 
 /// <summary>
 /// How seats stay exact when many enrol at once.

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
-using Platform.Stations.Domain;
 using Platform.ServiceDefaults.Geography;
+using Platform.Stations.Domain;
 
-namespace Platform.Stations.Search;
+namespace Platform.Stations.Application;
 
 /// <summary>What the search answers from memory: an active station's public details as of <see cref="Revision"/>.</summary>
 public sealed record StationPin(

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using Platform.Rights.Domain;
 using Platform.ServiceDefaults.Http;
 
-namespace Platform.Rights.Apis;
+namespace Platform.Rights;
 
 /// <summary>
 /// Counters operators see in the dashboard. Tags are categories and channels only: never a person, a number or

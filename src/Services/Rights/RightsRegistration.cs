@@ -1,7 +1,9 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
+using Platform.Rights.Apis;
+using Platform.Rights.Application;
 
-namespace Platform.Rights.Apis;
+namespace Platform.Rights;
 
 public static class RightsRegistration
 {

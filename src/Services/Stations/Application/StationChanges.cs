@@ -1,9 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Data;
+using Platform.Stations.Data;
 using Platform.Stations.Domain;
-using Platform.Stations.Search;
 
-namespace Platform.Stations.Data;
+namespace Platform.Stations.Application;
 
 /// <summary>
 /// Saves a station change so that every instance's search index can follow it: the change gets the next revision

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Platform.Stations.Data;
 using Platform.Stations.Domain;
 
-namespace Platform.Stations.Search;
+namespace Platform.Stations.Application;
 
 public sealed class StationIndexOptions
 {

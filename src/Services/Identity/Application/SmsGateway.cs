@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Telemetry;
 
-namespace Platform.Identity.Server;
+namespace Platform.Identity.Application;
 
 /// <summary>
 /// The city's SMS gateway, as identity calls it (docs/identity.md, "Sending codes"): <c>POST {Url}</c> with

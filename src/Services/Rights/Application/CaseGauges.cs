@@ -1,8 +1,9 @@
 using Microsoft.EntityFrameworkCore;
+using Platform.Rights;
 using Platform.Rights.Data;
 using Platform.Rights.Domain;
 
-namespace Platform.Rights.Apis;
+namespace Platform.Rights.Application;
 
 /// <summary>
 /// Counts open and overdue cases every few seconds (<c>Platform:Rights:CaseGaugeInterval</c>, default 15 s) for the

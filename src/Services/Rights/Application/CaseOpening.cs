@@ -1,15 +1,10 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Platform.Rights;
 using Platform.Rights.Data;
 using Platform.Rights.Domain;
 using Platform.ServiceDefaults.Messaging;
 
-namespace Platform.Rights.Apis;
-
-public sealed record CaseReceipt(Guid Id, CaseStatus Status, Urgency Urgency, DateTimeOffset SubmittedAt, DateTimeOffset FirstResponseDueAt)
-{
-    public static CaseReceipt From(RightsCase c) => new(c.Id, c.Status, c.Urgency, c.SubmittedAt, c.FirstResponseDueAt);
-}
+namespace Platform.Rights.Application;
 
 /// <summary>
 /// What happens whenever a case is opened, whatever the door (app, anonymous form, station, hotline): the event,
@@ -59,8 +54,6 @@ public sealed partial class CaseOpening(RightsDb db, TimeProvider clock, RightsT
             LogCrisis(logger, rightsCase.Id, rightsCase.Channel);
         }
     }
-
-    public static Created<CaseReceipt> Created(RightsCase c) => TypedResults.Created($"/cases/{c.Id}", CaseReceipt.From(c));
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Crisis case {CaseId} opened through {Channel}: supervisors alerted")]
     private static partial void LogCrisis(ILogger logger, Guid caseId, CaseChannel channel);

@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
-using Platform.Identity.Domain;
 using Platform.Identity.Data;
+using Platform.Identity.Domain;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
-namespace Platform.Identity.Server;
+namespace Platform.Identity.Application;
 
 /// <summary>The OAuth clients the platform itself ships, and the grant type names it defines.</summary>
 public static class PlatformClients

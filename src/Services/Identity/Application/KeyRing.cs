@@ -8,7 +8,7 @@ using Platform.Identity.Domain;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Security;
 
-namespace Platform.Identity.Server;
+namespace Platform.Identity.Application;
 
 /// <summary>
 /// The token server's keys: an RSA key that signs access tokens (published in the JWKS) and one that encrypts refresh

@@ -1,4 +1,4 @@
-namespace Platform.Partners.Sending;
+namespace Platform.Partners.Application;
 
 /// <summary>Settings under <c>Platform:Partners</c>.</summary>
 public sealed class PartnersOptions

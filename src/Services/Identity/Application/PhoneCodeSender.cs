@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Platform.ServiceDefaults.Security;
 using Platform.ServiceDefaults.Telemetry;
 
-namespace Platform.Identity.Server;
+namespace Platform.Identity.Application;
 
 /// <summary>Delivers a one-time code to a phone (an SMS gateway in production).</summary>
 public interface IPhoneCodeSender

@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using Platform.Partners.Domain;
 using Platform.ServiceDefaults.Http;
 
-namespace Platform.Partners.Sending;
+namespace Platform.Partners;
 
 /// <summary>The partners service's meters, shown on the dashboard (no agency secrets, no payloads).</summary>
 public sealed class PartnersTelemetry : IDisposable
