@@ -77,7 +77,7 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IAsyncLife
 
         // Every answer a 201 or a 503 problem, never a 500, a reset or no answer.
         var wrong = answers.Where(a => a.Status is not (201 or 503) || (a.Status == 503 && !a.Problem)).ToList();
-        Assert.True(wrong.Count == 0, $"Wrong answers: {string.Join("; ", wrong.Take(10).Select(a => a.ToString()))}\n--- organizations ---\n{Tail(organizations.Output)}");
+        Assert.True(wrong.Count == 0, $"Wrong answers: {string.Join("; ", wrong.Take(10).Select(a => a.ToString()))}\n--- organizations: unhandled ---\n{Unhandled(organizations.Output)}\n--- organizations: last lines ---\n{Tail(organizations.Output)}");
         var accepted = answers.Where(a => a.Status == 201).Select(a => a.Id!.Value).ToHashSet();
 
         // All confirmed registrations on the new primary (synchronous replication lost none); a 503 may have been applied too.
@@ -106,6 +106,13 @@ public sealed class PostgresFailoverTests(ITestOutputHelper output) : IAsyncLife
     }
 
     private static string Tail(string text) => text.Length > 4000 ? text[^4000..] : text;
+
+    /// <summary>The first errors ASP.NET Core answered with a 500 (its exception handler's log entries), to say what a 500 was.</summary>
+    private static string Unhandled(string text)
+    {
+        var entries = text.Split("\nfail: Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware").Skip(1).Take(2);
+        return string.Join("\n---\n", entries.Select(e => e.Length > 3000 ? e[..3000] : e));
+    }
 
     /// <summary>The communities of the district in a database, read from the new primary.</summary>
     private Task<HashSet<Guid>> IdsAsync(string database, string district, CancellationToken ct) =>

@@ -1,7 +1,7 @@
+using Platform.Communities;
 using Platform.Rights;
 using Platform.Rights.Apis;
 using Platform.Rights.Data;
-using Platform.ServiceDefaults.Communities;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;

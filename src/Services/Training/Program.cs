@@ -1,4 +1,4 @@
-using Platform.ServiceDefaults.Communities;
+using Platform.Communities;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Messaging;
 using Platform.ServiceDefaults.Security;

@@ -45,50 +45,46 @@ public sealed record TokenAnswer(HttpStatusCode Status, JsonElement Body)
 /// (not the test key), with a clock the test moves and a sender that captures codes. One service per test.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
-[SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
-public abstract class IdentityApiTest(LocalInfrastructure infrastructure) : IAsyncLifetime
+public abstract class IdentityApiTest(LocalInfrastructure infrastructure) : ServiceApiTest<Program>(infrastructure, "identity")
 {
     public const string JwksPath = "/.well-known/jwks";
     private readonly string _passwordFile = Path.Combine(Path.GetTempPath(), $"operator-{Guid.NewGuid():N}.password");
-    private ServiceFactory<Program>? _service;
-    private HttpClient? _client;
 
-    protected LocalInfrastructure Infrastructure => infrastructure;
-    protected ServiceFactory<Program> Service => _service ?? throw new InvalidOperationException("Not started.");
     /// <summary>A client without a token.</summary>
-    protected HttpClient Anonymous => _client ?? throw new InvalidOperationException("Not started.");
+    protected HttpClient Anonymous { get; private set; } = null!;
     protected FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
     protected CapturedPhoneCodes Codes { get; } = new();
     protected string PasswordFile => _passwordFile;
 
     /// <summary>More settings for the service of this test class (e.g. the environment).</summary>
-    protected virtual IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>();
 
-    public async Task InitializeAsync()
+    protected override bool HasBus => false;
+
+    public override async Task InitializeAsync()
     {
-        _service = StartService(new Dictionary<string, string>(Settings));
-        await _service.StartAsync();
-        _client = _service.CreateHttpClient();
+        await base.InitializeAsync();
+        Anonymous = ClientFor(null);
     }
+
+    protected override ServiceFactory<Program> CreateService(ServiceFactory<Program>? restartOf = null) =>
+        StartService(new Dictionary<string, string>(Settings));
 
     /// <summary>A service on this test's clock and code sender; with <paramref name="settings"/> e.g. another's database.</summary>
     protected ServiceFactory<Program> StartService(Dictionary<string, string> settings)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         settings.TryAdd(BootstrapOperator.PasswordFileSetting, _passwordFile);
-        return new ServiceFactory<Program>(infrastructure, "identity", settings, JwksPath, services =>
+        return new ServiceFactory<Program>(Infrastructure, "identity", settings, JwksPath, services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IPhoneCodeSender>(Codes);
         });
     }
 
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        _client?.Dispose();
-        if (_service is not null)
-        {
-            await _service.DisposeAsync();
-        }
+        await base.DisposeAsync();
         File.Delete(_passwordFile);
     }
 
@@ -123,7 +119,7 @@ public abstract class IdentityApiTest(LocalInfrastructure infrastructure) : IAsy
         return answer.AccessToken!;
     }
 
-    protected async Task<HttpClient> OperatorClientAsync() => Service.CreateHttpClient(await OperatorTokenAsync());
+    protected async Task<HttpClient> OperatorClientAsync() => ClientFor(await OperatorTokenAsync());
 
     /// <summary>Asks for a code and returns what was "sent" to the phone.</summary>
     protected async Task<string> SendCodeAsync(string phone)
@@ -151,12 +147,6 @@ public abstract class IdentityApiTest(LocalInfrastructure infrastructure) : IAsy
         using var response = await operatorClient.PostAsJsonAsync("/users", body);
         Assert.True(response.StatusCode == HttpStatusCode.Created, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
-    }
-
-    protected static async Task<T> ReadAsync<T>(HttpResponseMessage response)
-    {
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        return (await response.Content.ReadFromJsonAsync<T>(PlatformJson.Options))!;
     }
 
     /// <summary>All values of a claim (a JWT array or a single value).</summary>

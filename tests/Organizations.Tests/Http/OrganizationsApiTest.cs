@@ -16,35 +16,15 @@ namespace Platform.Organizations.Tests.Http;
 /// server and the test RabbitMQ node, once per test.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
-[SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
-public abstract class OrganizationsApiTest(LocalInfrastructure infrastructure) : IAsyncLifetime
+public abstract class OrganizationsApiTest(LocalInfrastructure infrastructure) : ServiceApiTest<Program>(infrastructure, "organizations")
 {
-    private ServiceFactory<Program>? _service;
-    private HttpClient? _client;
+    /// <summary>An organization officer.</summary>
+    protected HttpClient Client { get; private set; } = null!;
 
-    protected LocalInfrastructure Infrastructure => infrastructure;
-    protected ServiceFactory<Program> Service => _service ?? throw new InvalidOperationException("Not started.");
-    protected HttpClient Client => _client ?? throw new InvalidOperationException("Not started.");
-
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _service = new ServiceFactory<Program>(infrastructure, "organizations", configureServices: ConfigureServices);
-        await _service.StartWithBusAsync();
-        _client = _service.CreateHttpClient(TestTokens.For(Platform.ServiceDefaults.Security.PlatformRoles.OrgOfficer));
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client?.Dispose();
-        if (_service is not null)
-        {
-            await _service.DisposeAsync();
-        }
-    }
-
-    /// <summary>A test's own registrations, after the service's (e.g. a log sink).</summary>
-    protected virtual void ConfigureServices(IServiceCollection services)
-    {
+        await base.InitializeAsync();
+        Client = ClientFor(TestTokens.For(Platform.ServiceDefaults.Security.PlatformRoles.OrgOfficer));
     }
 
     /// <summary>A district no other test uses, so that lists can be checked exactly.</summary>
@@ -107,13 +87,6 @@ public abstract class OrganizationsApiTest(LocalInfrastructure infrastructure) :
 
     protected Task<Page<CommunityResponse>> ListCommunitiesAsync(string query) => GetOkAsync<Page<CommunityResponse>>($"/communities{query}");
 
-    /// <summary>Reads a JSON answer with the platform's strict options: a field the test does not know fails the read.</summary>
-    protected static async Task<T> ReadAsync<T>(HttpResponseMessage response)
-    {
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        return (await response.Content.ReadFromJsonAsync<T>(PlatformJson.Options))!;
-    }
-
     /// <summary>
     /// The same community, allowing for the registration time as PostgreSQL stores it (microseconds); see
     /// <c>CommunitiesApiTests.The_registration_time_in_the_201_body_is_the_one_read_back</c>.
@@ -155,9 +128,4 @@ public abstract class OrganizationsApiTest(LocalInfrastructure infrastructure) :
 
     protected async Task<OrganizationResponse> EstablishAsync(string kind, Guid? parentId = null, Guid[]? enterpriseIds = null, Guid? localCommunityId = null, string name = "党支部") =>
         await ApproveAsync((await ApplyAsync(kind, parentId, enterpriseIds, localCommunityId, name)).Id);
-
-    protected Task WaitForEmptyOutboxAsync() => Eventually.Until(
-        _ => Service.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"),
-        pending => pending == 0,
-        "the outbox emptied by the dispatcher");
 }

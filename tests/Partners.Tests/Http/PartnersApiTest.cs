@@ -14,8 +14,7 @@ namespace Platform.Partners.Tests.Http;
 /// Tests keep their events apart with districts of their own (the queues on the broker are shared).
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
-[SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
-public abstract class PartnersApiTest(LocalInfrastructure infrastructure) : IAsyncLifetime
+public abstract class PartnersApiTest(LocalInfrastructure infrastructure) : ServiceApiTest<Program>(infrastructure, "partners")
 {
     /// <summary>Three quick retries: four attempts within about two seconds.</summary>
     protected static readonly Dictionary<string, string> FastRetries = new()
@@ -25,52 +24,40 @@ public abstract class PartnersApiTest(LocalInfrastructure infrastructure) : IAsy
     };
 
     private readonly List<WebhookReceiver> _receivers = [];
-    private ServiceFactory<Program>? _service;
 
-    protected LocalInfrastructure Infrastructure => infrastructure;
-    protected ServiceFactory<Program> Service => _service ?? throw new InvalidOperationException("Not started.");
     protected HttpClient Operator { get; private set; } = null!;
     protected string District { get; } = $"区{Guid.NewGuid():N}"[..12];
 
     /// <summary>Settings of this class's service (override for other schedules).</summary>
-    protected virtual IReadOnlyDictionary<string, string> Settings => FastRetries;
+    protected override IReadOnlyDictionary<string, string> Settings => FastRetries;
 
     /// <summary>Whether the operator allow-lists 127.0.0.1 for the receivers (tests of the refusal turn it off).</summary>
     protected virtual bool AllowLoopback => true;
 
-    public virtual async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _service = new ServiceFactory<Program>(infrastructure, "partners", Settings);
-        await _service.StartWithBusAsync();
-        Operator = _service.CreateHttpClient(TestTokens.For(PlatformRoles.Operator));
+        await base.InitializeAsync();
+        Operator = ClientFor(TestTokens.For(PlatformRoles.Operator));
         if (AllowLoopback)
         {
             (await Operator.PutAsync("/allowed-hosts/127.0.0.1", null)).EnsureSuccessStatusCode();
         }
     }
 
-    public virtual async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
-        Operator?.Dispose();
-        if (_service is not null)
-        {
-            await _service.DisposeAsync();
-        }
+        await base.DisposeAsync();
         foreach (var receiver in _receivers)
         {
             await receiver.DisposeAsync();
         }
     }
 
-    /// <summary>Replaces the running service by a new process on the same database: a restart.</summary>
-    protected async Task RestartAsync()
+    /// <summary>Replaces the running service by a new process on the same database: a restart (the operator's client follows it).</summary>
+    protected override async Task RestartAsync()
     {
-        var previous = Service;
-        await previous.DisposeAsync();
-        _service = new ServiceFactory<Program>(infrastructure, "partners", Settings, restartOf: previous);
-        await _service.StartWithBusAsync();
-        Operator.Dispose();
-        Operator = _service.CreateHttpClient(TestTokens.For(PlatformRoles.Operator));
+        await base.RestartAsync();
+        Operator = ClientFor(TestTokens.For(PlatformRoles.Operator));
     }
 
     protected async Task<WebhookReceiver> StartReceiverAsync()
@@ -90,7 +77,7 @@ public abstract class PartnersApiTest(LocalInfrastructure infrastructure) : IAsy
     }
 
     protected HttpClient AgencyClient(string clientId) =>
-        Service.CreateHttpClient(TestTokens.For(PlatformRoles.PartnerAgency, null, (PlatformClaims.ClientId, clientId)));
+        ClientFor(TestTokens.For(PlatformRoles.PartnerAgency, null, (PlatformClaims.ClientId, clientId)));
 
     /// <summary>Subscribes the receiver; returns the subscription id and gives the receiver the secret.</summary>
     protected static async Task<Guid> SubscribeAsync(HttpClient agency, WebhookReceiver receiver, string[] eventTypes,

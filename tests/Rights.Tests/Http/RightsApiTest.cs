@@ -20,51 +20,11 @@ namespace Platform.Rights.Tests.Http;
 /// test RabbitMQ node, once per test, with a movable clock.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
-[SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
-public abstract class RightsApiTest(LocalInfrastructure infrastructure) : IAsyncLifetime
+public abstract class RightsApiTest(LocalInfrastructure infrastructure) : ServiceApiTest<Program>(infrastructure, "rights")
 {
-    private ServiceFactory<Program>? _service;
-    private readonly List<HttpClient> _clients = [];
-
-    protected LocalInfrastructure Infrastructure => infrastructure;
-    protected ServiceFactory<Program> Service => _service ?? throw new InvalidOperationException("Not started.");
     protected ShiftedClock Clock { get; } = new();
 
-    /// <summary>More settings for the service of this test class.</summary>
-    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
-
-    /// <summary>More test services (e.g. a log capture).</summary>
-    protected virtual void ConfigureServices(IServiceCollection services) { }
-
-    public async Task InitializeAsync()
-    {
-        _service = new ServiceFactory<Program>(infrastructure, "rights", Settings, configureServices: services =>
-        {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Clock);
-            ConfigureServices(services);
-        });
-        await _service.StartWithBusAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var client in _clients)
-        {
-            client.Dispose();
-        }
-        if (_service is not null)
-        {
-            await _service.DisposeAsync();
-        }
-    }
-
-    protected HttpClient ClientFor(string token)
-    {
-        var client = Service.CreateHttpClient(token);
-        _clients.Add(client);
-        return client;
-    }
+    protected override TimeProvider ServiceClock => Clock;
 
     protected HttpClient Worker(Guid workerId) => ClientFor(TestTokens.ForWorker(workerId));
 
@@ -72,12 +32,7 @@ public abstract class RightsApiTest(LocalInfrastructure infrastructure) : IAsync
 
     protected HttpClient Supervisor(Guid? id = null) => ClientFor(TestTokens.For(PlatformRoles.Supervisor, id ?? Guid.NewGuid()));
 
-    protected HttpClient Anonymous()
-    {
-        var client = Service.CreateHttpClient();
-        _clients.Add(client);
-        return client;
-    }
+    protected HttpClient Anonymous() => ClientFor(null);
 
     protected static async Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object? body, string? idempotencyKey = null)
     {
@@ -117,13 +72,6 @@ public abstract class RightsApiTest(LocalInfrastructure infrastructure) : IAsync
     {
         using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
         return response.StatusCode;
-    }
-
-    /// <summary>Reads a JSON answer with the platform's strict options: a field the test does not know fails the read.</summary>
-    protected static async Task<T> ReadAsync<T>(HttpResponseMessage response)
-    {
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        return (await response.Content.ReadFromJsonAsync<T>(PlatformJson.Options))!;
     }
 
     /// <summary>Registers a professional in the register (as a supervisor) and returns their id.</summary>
@@ -175,9 +123,4 @@ public abstract class RightsApiTest(LocalInfrastructure infrastructure) : IAsync
         }
         return dump.ToString();
     }
-
-    protected Task WaitForEmptyOutboxAsync() => Eventually.Until(
-        _ => Service.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"),
-        pending => pending == 0,
-        "the outbox emptied by the dispatcher");
 }

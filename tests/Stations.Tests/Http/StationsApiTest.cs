@@ -18,14 +18,8 @@ namespace Platform.Stations.Tests.Http;
 /// the test RabbitMQ node, once per test, with a check-in signing key generated for the run.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
-[SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
-public abstract class StationsApiTest(LocalInfrastructure infrastructure) : IAsyncLifetime
+public abstract class StationsApiTest(LocalInfrastructure infrastructure) : ServiceApiTest<Program>(infrastructure, "stations")
 {
-    private ServiceFactory<Program>? _service;
-    private readonly List<IDisposable> _clients = [];
-
-    protected LocalInfrastructure Infrastructure => infrastructure;
-    protected ServiceFactory<Program> Service => _service ?? throw new InvalidOperationException("Not started.");
     /// <summary>An organization officer (administers stations).</summary>
     protected HttpClient Officer { get; private set; } = null!;
     /// <summary>No token at all: a map app or a worker before signing in.</summary>
@@ -35,22 +29,23 @@ public abstract class StationsApiTest(LocalInfrastructure infrastructure) : IAsy
 
     protected string CheckInKey { get; } = NewCheckInKey();
 
-    public virtual async Task InitializeAsync()
+    protected override IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
-        _service = StartService();
-        await _service.StartWithBusAsync();
-        Officer = ClientFor(_service, TestTokens.For(PlatformRoles.OrgOfficer));
-        Anonymous = ClientFor(_service, null);
+        [global::Platform.Stations.Domain.CheckInKey.Setting] = CheckInKey,
+        ["Platform:Stations:Index:RefreshInterval"] = "00:00:00.200",
+    };
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        Officer = ClientFor(TestTokens.For(PlatformRoles.OrgOfficer));
+        Anonymous = ClientFor(null);
     }
 
-    /// <summary>A service on this test's database (or another's), with this test's key.</summary>
+    /// <summary>Another instance with this test's key, on this test's database (or another's), not started: a second instance, a restart.</summary>
     protected ServiceFactory<Program> StartService(string? databaseConnectionString = null, IReadOnlyDictionary<string, string>? more = null)
     {
-        var settings = new Dictionary<string, string>
-        {
-            [global::Platform.Stations.Domain.CheckInKey.Setting] = CheckInKey,
-            ["Platform:Stations:Index:RefreshInterval"] = "00:00:00.200",
-        };
+        var settings = Settings.ToDictionary();
         if (databaseConnectionString is not null)
         {
             settings["ConnectionStrings:stations-db"] = databaseConnectionString;
@@ -59,43 +54,17 @@ public abstract class StationsApiTest(LocalInfrastructure infrastructure) : IAsy
         {
             settings[k] = v;
         }
-        return new ServiceFactory<Program>(infrastructure, "stations", settings);
+        return new ServiceFactory<Program>(Infrastructure, "stations", settings);
     }
 
-    protected HttpClient ClientFor(ServiceFactory<Program> service, string? token)
-    {
-        var client = service.CreateHttpClient(token);
-        _clients.Add(client);
-        return client;
-    }
+    protected HttpClient ClientFor(ServiceFactory<Program> service, string? token) => Track(service.CreateHttpClient(token));
 
-    protected HttpClient Client(string token) => ClientFor(Service, token);
+    protected HttpClient Client(string token) => ClientFor(token);
 
     protected HttpClient Keeper(params Guid[] stations) =>
         Client(TestTokens.For(PlatformRoles.StationKeeper, null, [.. stations.Select(s => (PlatformClaims.Station, s.ToString()))]));
 
     protected HttpClient Worker(Guid workerId) => Client(TestTokens.ForWorker(workerId));
-
-    /// <summary>Stops this test's service (e.g. to restart on its database); returns that database's connection string.</summary>
-    protected async Task<string> StopServiceAsync()
-    {
-        var database = Service.DatabaseConnectionString;
-        await Service.DisposeAsync();
-        _service = null;
-        return database;
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var c in _clients)
-        {
-            c.Dispose();
-        }
-        if (_service is not null)
-        {
-            await _service.DisposeAsync();
-        }
-    }
 
     /// <summary>
     /// Puts a community in the local copy directly (the copy's feeding by events is covered by CommunityDirectoryTests;
@@ -166,9 +135,6 @@ public abstract class StationsApiTest(LocalInfrastructure infrastructure) : IAsy
         return await ReadAsync<T>(response);
     }
 
-    protected static async Task<T> ReadAsync<T>(HttpResponseMessage response) =>
-        (await response.Content.ReadFromJsonAsync<T>(PlatformJson.Options))!;
-
     protected static async Task ExpectAsync(HttpResponseMessage response, HttpStatusCode status)
     {
         using (response)
@@ -178,11 +144,6 @@ public abstract class StationsApiTest(LocalInfrastructure infrastructure) : IAsy
     }
 
     protected Task<NearbyResponse> NearbyAsync(string query, HttpClient? client = null) => OkAsync<NearbyResponse>(client ?? Anonymous, $"/stations/nearby?{query}");
-
-    protected Task WaitForEmptyOutboxAsync() => Eventually.Until(
-        _ => Service.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"),
-        pending => pending == 0,
-        "the outbox emptied by the dispatcher");
 
     protected static JsonElement MessageOf(JsonElement envelope) => envelope.GetProperty("message");
 }

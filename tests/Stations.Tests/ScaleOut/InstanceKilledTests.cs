@@ -26,7 +26,7 @@ public sealed class InstanceKilledTests(LocalInfrastructure infrastructure, ITes
         var database = $"stations_{Guid.NewGuid():N}";
         var settings = ServiceProcess.Settings(infrastructure, "stations", database);
         // The inbox says when it skips a message it already applied: the killed instance's committed work.
-        settings["Logging__LogLevel__Platform.ServiceDefaults.Communities"] = "Information";
+        settings["Logging__LogLevel__Platform.Communities"] = "Information";
         var dll = ServiceProcess.Built("src/Services/Stations", "Stations.dll");
         using var killed = ServiceProcess.Start("stations-1", dll, ReservedPorts.Next(), settings);
         await killed.WaitUntilAsync("/health");

@@ -132,7 +132,7 @@ public sealed class BadInputTests(LocalInfrastructure infrastructure) : Training
         Assert.Equal(1L, await Service.ScalarAsync<long>("SELECT count(*) FROM courses"));
         using var anonymous = await Anonymous().GetAsync(new Uri("/courses", UriKind.Relative));
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
-        using var byWorker = await PostAsync(ClientFor(PlatformRoles.Worker), "/courses", CourseBody());
+        using var byWorker = await PostAsync(ClientAs(PlatformRoles.Worker), "/courses", CourseBody());
         Assert.Equal(HttpStatusCode.Forbidden, byWorker.StatusCode);
     }
 }

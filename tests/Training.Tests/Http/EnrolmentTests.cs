@@ -267,7 +267,7 @@ public sealed class EnrolmentTests(LocalInfrastructure infrastructure) : Trainin
         await CreateCourseAsync(CourseBody(kind: "office-software"));
         await EnrolAsync(Worker(Guid.NewGuid()), video.Id);
 
-        var page = await PageAsync<CourseSummary>(ClientFor(PlatformRoles.Worker), "/courses?kind=short-video-editing");
+        var page = await PageAsync<CourseSummary>(ClientAs(PlatformRoles.Worker), "/courses?kind=short-video-editing");
 
         var found = Assert.Single(page.Items);
         Assert.Equal((video.Id, 1, 2), (found.Id, found.SeatsLeft, found.SessionCount));

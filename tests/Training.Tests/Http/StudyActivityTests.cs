@@ -14,7 +14,7 @@ public sealed class StudyActivityTests(LocalInfrastructure infrastructure) : Tra
     [Fact]
     public async Task The_calendar_gives_the_four_fixed_dates_with_the_eve_of_the_lunar_new_year()
     {
-        var calendar = await GetOkAsync<StudyCalendarResponse>(ClientFor(PlatformRoles.Worker), "/calendar/2026");
+        var calendar = await GetOkAsync<StudyCalendarResponse>(ClientAs(PlatformRoles.Worker), "/calendar/2026");
 
         Assert.Equal(new DateOnly(2026, 2, 17), calendar.SpringFestival);
         Assert.Equal(
@@ -87,7 +87,7 @@ public sealed class StudyActivityTests(LocalInfrastructure infrastructure) : Tra
     [Fact]
     public async Task Workers_cannot_record_study_activities()
     {
-        using var response = await PostAsync(ClientFor(PlatformRoles.Worker), "/study-activities",
+        using var response = await PostAsync(ClientAs(PlatformRoles.Worker), "/study-activities",
             new { organizationId = Guid.NewGuid(), kind = "double-study", theme = "晨会学习", heldOn = new DateOnly(2025, 3, 1), attendance = 10 });
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -104,7 +104,7 @@ public sealed class StudyActivityTests(LocalInfrastructure infrastructure) : Tra
         {
             Assert.Equal(HttpStatusCode.Created, policy.StatusCode);
         }
-        var reader = ClientFor(PlatformRoles.Worker);
+        var reader = ClientAs(PlatformRoles.Worker);
 
         await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => GetOkAsync<ArticleResponse>(reader, $"/articles/{article.Id}")));
 

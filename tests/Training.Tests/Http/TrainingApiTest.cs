@@ -18,55 +18,28 @@ namespace Platform.Training.Tests.Http;
 /// the test RabbitMQ node, once per test. <see cref="Staff"/> is an organization officer.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
-[SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
-public abstract class TrainingApiTest(LocalInfrastructure infrastructure) : IAsyncLifetime
+public abstract class TrainingApiTest(LocalInfrastructure infrastructure) : ServiceApiTest<Program>(infrastructure, "training")
 {
-    private ServiceFactory<Program>? _service;
-    private HttpClient? _staff;
-    private readonly List<HttpClient> _clients = [];
+    protected HttpClient Staff { get; private set; } = null!;
 
-    protected LocalInfrastructure Infrastructure => infrastructure;
-    protected ServiceFactory<Program> Service => _service ?? throw new InvalidOperationException("Not started.");
-    protected HttpClient Staff => _staff ?? throw new InvalidOperationException("Not started.");
     /// <summary>The service's clock: real time until a test moves it forward (a session starts without waiting for it).</summary>
     protected ShiftedClock Clock { get; } = new();
 
-    public async Task InitializeAsync()
-    {
-        _service = new ServiceFactory<Program>(infrastructure, "training", configureServices: services =>
-        {
-            services.RemoveAll<TimeProvider>();
-            services.AddSingleton<TimeProvider>(Clock);
-        });
-        await _service.StartWithBusAsync();
-        _staff = _service.CreateHttpClient(TestTokens.For(PlatformRoles.OrgOfficer));
-    }
+    protected override TimeProvider ServiceClock => Clock;
 
-    public async Task DisposeAsync()
+    public override async Task InitializeAsync()
     {
-        foreach (var client in _clients)
-        {
-            client.Dispose();
-        }
-        _staff?.Dispose();
-        if (_service is not null)
-        {
-            await _service.DisposeAsync();
-        }
+        await base.InitializeAsync();
+        Staff = ClientAs(PlatformRoles.OrgOfficer);
     }
 
     /// <summary>A client signed in as the given worker (disposed with the test).</summary>
-    protected HttpClient Worker(Guid workerId) => Track(Service.CreateHttpClient(TestTokens.ForWorker(workerId)));
+    protected HttpClient Worker(Guid workerId) => ClientFor(TestTokens.ForWorker(workerId));
 
-    protected HttpClient ClientFor(string role) => Track(Service.CreateHttpClient(TestTokens.For(role)));
+    /// <summary>A client signed in with the given role (disposed with the test).</summary>
+    protected HttpClient ClientAs(string role) => ClientFor(TestTokens.For(role));
 
-    protected HttpClient Anonymous() => Track(Service.CreateHttpClient());
-
-    private HttpClient Track(HttpClient client)
-    {
-        _clients.Add(client);
-        return client;
-    }
+    protected HttpClient Anonymous() => ClientFor(null);
 
     /// <summary>A course body; sessions default to two evenings a week apart, starting in a week.</summary>
     protected static Dictionary<string, object?> CourseBody(int capacity = 10, IEnumerable<(DateTimeOffset Start, DateTimeOffset End)>? sessions = null,
@@ -120,13 +93,6 @@ public abstract class TrainingApiTest(LocalInfrastructure infrastructure) : IAsy
         using var response = await client.GetAsync(new Uri(pathAndQuery, UriKind.Relative));
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {pathAndQuery}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await ReadAsync<T>(response);
-    }
-
-    /// <summary>Reads a JSON answer with the platform's strict options: a field the test does not know fails the read.</summary>
-    protected static async Task<T> ReadAsync<T>(HttpResponseMessage response)
-    {
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        return (await response.Content.ReadFromJsonAsync<T>(PlatformJson.Options))!;
     }
 
     protected static Task<Page<T>> PageAsync<T>(HttpClient client, string pathAndQuery) => GetOkAsync<Page<T>>(client, pathAndQuery);

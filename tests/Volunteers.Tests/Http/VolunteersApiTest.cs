@@ -19,60 +19,20 @@ namespace Platform.Volunteers.Tests.Http;
 /// the bus.
 /// </summary>
 [Collection(InfrastructureCollection.Name)]
-[SuppressMessage("Reliability", "CA1001", Justification = "xunit disposes it through IAsyncLifetime.DisposeAsync.")]
-public abstract class VolunteersApiTest(LocalInfrastructure infrastructure) : IAsyncLifetime
+public abstract class VolunteersApiTest(LocalInfrastructure infrastructure) : ServiceApiTest<Program>(infrastructure, "volunteers")
 {
     /// <summary>Langfang, Guangyang district: the community office every test places hazards around.</summary>
     protected const double Lat = 39.5186;
     protected const double Lon = 116.6946;
 
-    private ServiceFactory<Program>? _service;
-    private readonly List<HttpClient> _clients = [];
-
-    protected LocalInfrastructure Infrastructure => infrastructure;
-    protected ServiceFactory<Program> Service => _service ?? throw new InvalidOperationException("Not started.");
-
-    /// <summary>More configuration for the service under test.</summary>
-    protected virtual IReadOnlyDictionary<string, string>? Settings => null;
-
-    /// <summary>A test's own registrations, after the service's (e.g. a clock).</summary>
-    protected virtual void ConfigureServices(IServiceCollection services)
-    {
-    }
-
-    public async Task InitializeAsync()
-    {
-        _service = new ServiceFactory<Program>(infrastructure, "volunteers", Settings, configureServices: ConfigureServices);
-        await _service.StartWithBusAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var client in _clients)
-        {
-            client.Dispose();
-        }
-        if (_service is not null)
-        {
-            await _service.DisposeAsync();
-        }
-    }
-
-    protected HttpClient ClientWith(string? token)
-    {
-        var client = Service.CreateHttpClient(token);
-        _clients.Add(client);
-        return client;
-    }
-
-    protected HttpClient Worker(Guid workerId) => ClientWith(TestTokens.ForWorker(workerId));
+    protected HttpClient Worker(Guid workerId) => ClientFor(TestTokens.ForWorker(workerId));
     protected HttpClient Staff(params Guid[] communities) =>
-        ClientWith(TestTokens.For(PlatformRoles.CommunityStaff, null, [.. communities.Select(c => (PlatformClaims.Community, c.ToString()))]));
-    protected HttpClient Officer(Guid? subject = null) => ClientWith(TestTokens.For(PlatformRoles.OrgOfficer, subject));
-    protected HttpClient Supervisor(Guid? subject = null) => ClientWith(TestTokens.For(PlatformRoles.Supervisor, subject));
-    protected HttpClient Operator() => ClientWith(TestTokens.For(PlatformRoles.Operator));
-    protected HttpClient Agency(string department) => ClientWith(TestTokens.For(PlatformRoles.PartnerAgency, null, (PlatformClaims.ClientId, department)));
-    protected HttpClient Anonymous() => ClientWith(null);
+        ClientFor(TestTokens.For(PlatformRoles.CommunityStaff, null, [.. communities.Select(c => (PlatformClaims.Community, c.ToString()))]));
+    protected HttpClient Officer(Guid? subject = null) => ClientFor(TestTokens.For(PlatformRoles.OrgOfficer, subject));
+    protected HttpClient Supervisor(Guid? subject = null) => ClientFor(TestTokens.For(PlatformRoles.Supervisor, subject));
+    protected HttpClient Operator() => ClientFor(TestTokens.For(PlatformRoles.Operator));
+    protected HttpClient Agency(string department) => ClientFor(TestTokens.For(PlatformRoles.PartnerAgency, null, (PlatformClaims.ClientId, department)));
+    protected HttpClient Anonymous() => ClientFor(null);
 
     protected static string UniqueDistrict() => $"区{Guid.NewGuid():N}"[..20];
 
@@ -170,13 +130,6 @@ public abstract class VolunteersApiTest(LocalInfrastructure infrastructure) : IA
         return response.StatusCode;
     }
 
-    /// <summary>Reads a JSON answer with the platform's strict options: a field the test does not know fails the read.</summary>
-    protected static async Task<T> ReadAsync<T>(HttpResponseMessage response)
-    {
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        return (await response.Content.ReadFromJsonAsync<T>(Microsoft.Extensions.Hosting.PlatformJson.Options))!;
-    }
-
     protected static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
 
@@ -191,9 +144,4 @@ public abstract class VolunteersApiTest(LocalInfrastructure infrastructure) : IA
     /// <summary>A point <paramref name="metresNorth"/> north of (<paramref name="latitude"/>, <paramref name="longitude"/>).</summary>
     protected static (double Latitude, double Longitude) North(double latitude, double longitude, double metresNorth) =>
         (latitude + metresNorth / 111_195.0, longitude);
-
-    protected Task WaitForEmptyOutboxAsync() => Eventually.Until(
-        _ => Service.ScalarAsync<long>("SELECT count(*) FROM outbox_messages"),
-        pending => pending == 0,
-        "the outbox emptied by the dispatcher");
 }

@@ -41,6 +41,22 @@ public sealed class MemberPlacements(OrganizationsDb db, TimeProvider clock)
     public Task LockForOrganizationChangeAsync(CancellationToken ct) =>
         db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({PlacementLock})", ct);
 
+    /// <summary>
+    /// What both worker events do: record what the event says (adding the worker's row if it is the first news of them),
+    /// then place the worker from everything stored, not from the event alone, since the other event may have come first.
+    /// </summary>
+    public async Task RecordAndPlaceAsync(Guid workerId, Action<WorkerRecord> record, CancellationToken ct)
+    {
+        var worker = await db.Workers.FindAsync([workerId], ct);
+        if (worker is null)
+        {
+            worker = WorkerRecord.For(workerId);
+            db.Workers.Add(worker);
+        }
+        record(worker);
+        await PlaceAsync(worker, ct);
+    }
+
     /// <summary>Places (or moves) the worker's membership. Returns the member when it was placed or moved.</summary>
     public async Task<Member?> PlaceAsync(WorkerRecord worker, CancellationToken ct)
     {

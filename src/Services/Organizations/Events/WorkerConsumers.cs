@@ -16,18 +16,8 @@ public sealed class WorkerRegisteredConsumer(OrganizationsDb db, MemberPlacement
     protected override Task BeforeHandlingAsync(IReadOnlyList<WorkerRegistered> messages, CancellationToken cancellationToken) =>
         placements.LockForEventsAsync([.. messages.Select(m => m.WorkerId)], cancellationToken);
 
-    protected override async Task HandleAsync(WorkerRegistered message, ConsumeContext<WorkerRegistered> context, CancellationToken cancellationToken)
-    {
-        var worker = await Db.Workers.FindAsync([message.WorkerId], cancellationToken);
-        if (worker is null)
-        {
-            worker = WorkerRecord.For(message.WorkerId);
-            Db.Workers.Add(worker);
-        }
-        worker.Apply(message);
-        // Placed from the stored facts, not the message alone: the report-in may have come first.
-        await placements.PlaceAsync(worker, cancellationToken);
-    }
+    protected override Task HandleAsync(WorkerRegistered message, ConsumeContext<WorkerRegistered> context, CancellationToken cancellationToken) =>
+        placements.RecordAndPlaceAsync(message.WorkerId, w => w.Apply(message), cancellationToken);
 }
 
 /// <summary>A worker reported to a community: remember it, then place the member (by fallback) if now possible.</summary>
@@ -39,15 +29,6 @@ public sealed class WorkerReportedToCommunityConsumer(OrganizationsDb db, Member
     protected override Task BeforeHandlingAsync(IReadOnlyList<WorkerReportedToCommunity> messages, CancellationToken cancellationToken) =>
         placements.LockForEventsAsync([.. messages.Select(m => m.WorkerId)], cancellationToken);
 
-    protected override async Task HandleAsync(WorkerReportedToCommunity message, ConsumeContext<WorkerReportedToCommunity> context, CancellationToken cancellationToken)
-    {
-        var worker = await Db.Workers.FindAsync([message.WorkerId], cancellationToken);
-        if (worker is null)
-        {
-            worker = WorkerRecord.For(message.WorkerId);
-            Db.Workers.Add(worker);
-        }
-        worker.Apply(message);
-        await placements.PlaceAsync(worker, cancellationToken);
-    }
+    protected override Task HandleAsync(WorkerReportedToCommunity message, ConsumeContext<WorkerReportedToCommunity> context, CancellationToken cancellationToken) =>
+        placements.RecordAndPlaceAsync(message.WorkerId, w => w.Apply(message), cancellationToken);
 }

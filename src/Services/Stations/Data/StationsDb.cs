@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
-using Platform.ServiceDefaults.Communities;
+using Platform.Communities;
 using Platform.ServiceDefaults.Messaging;
 using Platform.Stations.Domain;
 

@@ -1,5 +1,5 @@
+using Platform.Communities;
 using Platform.Contracts;
-using Platform.ServiceDefaults.Communities;
 using Platform.ServiceDefaults.Data;
 using Platform.ServiceDefaults.Validation;
 

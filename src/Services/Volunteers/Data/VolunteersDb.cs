@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Platform.ServiceDefaults.Communities;
+using Platform.Communities;
 using Platform.ServiceDefaults.Messaging;
 using Platform.Volunteers.Domain;
 

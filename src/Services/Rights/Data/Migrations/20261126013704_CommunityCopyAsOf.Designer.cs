@@ -352,7 +352,7 @@ namespace Platform.Rights.Data.Migrations
                     b.ToTable("supervisor_alerts", (string)null);
                 });
 
-            modelBuilder.Entity("Platform.ServiceDefaults.Communities.LocalCommunity", b =>
+            modelBuilder.Entity("Platform.Communities.LocalCommunity", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");

@@ -27,7 +27,7 @@ namespace Platform.Stations.Data.Migrations
 
             modelBuilder.HasSequence("station_revisions");
 
-            modelBuilder.Entity("Platform.ServiceDefaults.Communities.LocalCommunity", b =>
+            modelBuilder.Entity("Platform.Communities.LocalCommunity", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");

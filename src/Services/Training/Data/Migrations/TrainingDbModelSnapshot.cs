@@ -22,7 +22,7 @@ namespace Platform.Training.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Platform.ServiceDefaults.Communities.LocalCommunity", b =>
+            modelBuilder.Entity("Platform.Communities.LocalCommunity", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");

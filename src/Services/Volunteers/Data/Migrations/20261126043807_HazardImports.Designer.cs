@@ -25,7 +25,7 @@ namespace Platform.Volunteers.Data.Migrations
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
 
-            modelBuilder.Entity("Platform.ServiceDefaults.Communities.LocalCommunity", b =>
+            modelBuilder.Entity("Platform.Communities.LocalCommunity", b =>
                 {
                     b.Property<Guid>("Id")
                         .HasColumnType("uuid");

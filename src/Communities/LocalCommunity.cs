@@ -1,11 +1,7 @@
-using MassTransit;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Platform.Contracts;
-using Platform.ServiceDefaults.Messaging;
 
-namespace Platform.ServiceDefaults.Communities;
+namespace Platform.Communities;
 
 /// <summary>
 /// A service's local copy of a community owned by the organizations service, fed by its events: services never
@@ -98,62 +94,4 @@ public static class LocalCommunityModel
         });
         return model;
     }
-
-    /// <summary>Registers the consumer that keeps the local copy, on the queue "&lt;service&gt;-community-directory".</summary>
-    public static void AddCommunityDirectory<TDb>(this IBusRegistrationConfigurator bus, string serviceName) where TDb : DbContext
-    {
-        bus.AddConsumer<CommunityDirectoryConsumer<TDb>>().Endpoint(e => e.Name = $"{serviceName}-community-directory");
-        bus.AddConsumer<CommunityDirectoryUpdateConsumer<TDb>>().Endpoint(e => e.Name = $"{serviceName}-community-directory-updates");
-        bus.AddScoped(sp => new CommunityDirectory(sp.GetRequiredService<TDb>()));
-    }
-}
-
-/// <summary>Upserts the local copy when a community is registered.</summary>
-public sealed class CommunityDirectoryConsumer<TDb>(TDb db, MessagingTelemetry telemetry, ILogger<CommunityDirectoryConsumer<TDb>> logger)
-    : IdempotentConsumer<CommunityRegistered, TDb>(db, telemetry, logger)
-    where TDb : DbContext
-{
-    protected override string ConsumerName => "community-directory";
-
-    protected override async Task HandleAsync(CommunityRegistered message, ConsumeContext<CommunityRegistered> context, CancellationToken cancellationToken)
-    {
-        var existing = await Db.Set<LocalCommunity>().FindAsync([message.CommunityId], cancellationToken);
-        if (existing is null)
-        {
-            Db.Set<LocalCommunity>().Add(LocalCommunity.From(message));
-        }
-        else
-        {
-            existing.Apply(message);
-        }
-        CommunityDirectoryLog.Copied(logger, message.CommunityId, null);
-    }
-}
-
-/// <summary>Brings the local copy up to date when a community's name, street or location changes.</summary>
-public sealed class CommunityDirectoryUpdateConsumer<TDb>(TDb db, MessagingTelemetry telemetry, ILogger<CommunityDirectoryUpdateConsumer<TDb>> logger)
-    : IdempotentConsumer<CommunityUpdated, TDb>(db, telemetry, logger)
-    where TDb : DbContext
-{
-    protected override string ConsumerName => "community-directory-updates";
-
-    protected override async Task HandleAsync(CommunityUpdated message, ConsumeContext<CommunityUpdated> context, CancellationToken cancellationToken)
-    {
-        var existing = await Db.Set<LocalCommunity>().FindAsync([message.CommunityId], cancellationToken);
-        if (existing is null)
-        {
-            Db.Set<LocalCommunity>().Add(LocalCommunity.From(message));
-        }
-        else
-        {
-            existing.Apply(message);
-        }
-        CommunityDirectoryLog.Copied(logger, message.CommunityId, null);
-    }
-}
-
-internal static class CommunityDirectoryLog
-{
-    public static readonly Action<ILogger, Guid, Exception?> Copied =
-        LoggerMessage.Define<Guid>(LogLevel.Information, new EventId(1, "CommunityCopied"), "Community {CommunityId} copied into the local directory");
 }

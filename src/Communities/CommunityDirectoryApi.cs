@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Platform.ServiceDefaults.Http;
 
-namespace Platform.ServiceDefaults.Communities;
+namespace Platform.Communities;
 
 /// <summary>A community as a service knows it from its local copy.</summary>
 public sealed record CommunityView(Guid Id, string Name, string District, string Street, double Latitude, double Longitude);
