@@ -1,8 +1,16 @@
+using Platform.ServiceDefaults.Geography;
+
 namespace Platform.DemoCity;
 
-public sealed record District(string Name, string Pinyin, string DivisionCode, double Latitude, double Longitude, int Weight, string[] Streets);
+public sealed record District(string Name, string Pinyin, string DivisionCode, double Latitude, double Longitude, int Weight, string[] Streets)
+{
+    public GeoPoint Centre => new(Latitude, Longitude);
+}
 
-public sealed record PlannedCommunity(int Index, string Name, District District, string Street, double Latitude, double Longitude);
+public sealed record PlannedCommunity(int Index, string Name, District District, string Street, double Latitude, double Longitude)
+{
+    public GeoPoint Position => new(Latitude, Longitude);
+}
 
 public sealed record PlannedEnterprise(int Index, string Name, string CreditCode, string Industry, District District, string[] Occupations);
 
@@ -236,9 +244,8 @@ public sealed class CityPlan
                 var round = k / (district.Streets.Length * CommunityHeads.Length);
                 var name = round == 0 ? head + tail : $"{head}{round + 1}{tail}";
                 // Spread within about 6 km of the district's centre (towns further out than town streets, roughly).
-                var lat = district.Latitude + (random.NextDouble() - 0.5) * 0.11;
-                var lon = district.Longitude + (random.NextDouble() - 0.5) * 0.14;
-                communities.Add(new PlannedCommunity(communities.Count, name, district, street, Math.Round(lat, 6), Math.Round(lon, 6)));
+                var at = district.Centre.Offset((random.NextDouble() - 0.5) * 12_000, (random.NextDouble() - 0.5) * 12_000);
+                communities.Add(new PlannedCommunity(communities.Count, name, district, street, Math.Round(at.Latitude, 6), Math.Round(at.Longitude, 6)));
             }
         }
         return communities;
@@ -332,10 +339,10 @@ public sealed class CityPlan
             // The six cans need heating, cooling, water, rest, medicine and charging: most stations have them all.
             var amenities = core.Concat(extra.Where((_, k) => k < 3 || random.NextDouble() < 0.7)).ToArray();
             var aroundTheClock = i % 7 == 0;
-            var lat = community.Latitude + (random.NextDouble() - 0.5) * 0.01;
-            var lon = community.Longitude + (random.NextDouble() - 0.5) * 0.012;
+            // Within about 500 m of its community's office.
+            var at = community.Position.Offset((random.NextDouble() - 0.5) * 1_100, (random.NextDouble() - 0.5) * 1_000);
             stations.Add(new PlannedStation(i, $"{community.Street}{community.Name}红色驿站({hostNames[host]}{i / Communities.Count + 1})", hosts[host], community.Index,
-                $"廊坊市{community.District.Name}{community.Street}{community.Name}{10 + i % 90}号", Math.Round(lat, 6), Math.Round(lon, 6), aroundTheClock,
+                $"廊坊市{community.District.Name}{community.Street}{community.Name}{10 + i % 90}号", Math.Round(at.Latitude, 6), Math.Round(at.Longitude, 6), aroundTheClock,
                 aroundTheClock ? "00:00" : (i % 3 == 0 ? "07:30" : "08:00"), aroundTheClock ? "24:00" : (i % 2 == 0 ? "21:00" : "20:00"), amenities));
         }
         return stations;
@@ -351,6 +358,7 @@ public sealed class CityPlan
         var caseEvery = Math.Max(1, count / cases);
         var hazardIndex = 0;
         var caseIndex = 0;
+        var spacing = new HazardSpacing();
         for (var i = 0; i < count; i++)
         {
             var roll = random.NextDouble();
@@ -369,10 +377,10 @@ public sealed class CityPlan
             {
                 var h = hazardIndex++;
                 var c = random.Next(HazardCategories.Length);
-                // A grid of about 55 x 65 m cells around the community, one report per cell: no two of the same
-                // category within 30 m, so none joins another as a "me too".
-                var lat = community.Latitude + ((h % 25) - 12) * 0.0005;
-                var lon = community.Longitude + ((h / 25 % 25) - 12) * 0.0006;
+                // A grid of 55 m cells around the community; a report that would fall within 30 m of one of its category
+                // (a neighbouring community's grid) moves on, so none joins another as a "me too".
+                var at = spacing.Place(HazardCategories[c], community.Position.Offset(((h % 25) - 12) * 55.0, ((h / 25 % 25) - 12) * 55.0));
+                var (lat, lon) = (at.Latitude, at.Longitude);
                 var outcome = (h % 20) switch
                 {
                     < 13 => "closed",
@@ -572,4 +580,52 @@ public sealed class CityPlan
         }
         return staff;
     }
+}
+
+/// <summary>
+/// Keeps planned hazard reports of one category more than 30 m apart (the volunteers service takes a report within 30 m
+/// of an open one of its category as a "me too", not a report of its own).
+/// </summary>
+internal sealed class HazardSpacing
+{
+    private const double Apart = 31; // 30 m and the rounding of the coordinates to 6 decimals
+    private readonly Dictionary<(string Category, int Row, int Column), List<GeoPoint>> _placed = [];
+
+    /// <summary>Where the report goes: <paramref name="wanted"/>, or the first point 35 m steps north of it that is free.</summary>
+    public GeoPoint Place(string category, GeoPoint wanted)
+    {
+        var at = new GeoPoint(Math.Round(wanted.Latitude, 6), Math.Round(wanted.Longitude, 6));
+        while (TooClose(category, at))
+        {
+            var next = at.Offset(35, 0);
+            at = new GeoPoint(Math.Round(next.Latitude, 6), Math.Round(next.Longitude, 6));
+        }
+        var cell = CellOf(category, at);
+        if (!_placed.TryGetValue(cell, out var points))
+        {
+            _placed[cell] = points = [];
+        }
+        points.Add(at);
+        return at;
+    }
+
+    private bool TooClose(string category, GeoPoint at)
+    {
+        var (_, row, column) = CellOf(category, at);
+        for (var r = row - 1; r <= row + 1; r++)
+        {
+            for (var c = column - 1; c <= column + 1; c++)
+            {
+                if (_placed.TryGetValue((category, r, c), out var points) && points.Any(p => p.DistanceTo(at) <= Apart))
+                {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    // Cells of 0.001 degree (about 110 m north-south, 85 m east-west here): a point within 31 m is in a neighbouring one.
+    private static (string, int, int) CellOf(string category, GeoPoint at) =>
+        (category, (int)Math.Floor(at.Latitude * 1000), (int)Math.Floor(at.Longitude * 1000));
 }

@@ -1,4 +1,5 @@
 using Platform.DemoCity;
+using Platform.ServiceDefaults.Geography;
 
 namespace Platform.Tests;
 
@@ -35,6 +36,32 @@ public sealed class CityPlanScaleTests
         Assert.Equal(plan.Stations.Count, plan.Stations.Select(s => s.Name).Distinct().Count());
         Assert.Equal(plan.Courses.Count, plan.Courses.Select(c => c.Title).Distinct().Count());
         Assert.All(plan.Courses, c => Assert.InRange(c.FirstSessionInDays, 1, 92));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    public void No_two_planned_hazards_of_one_category_are_within_30_m_so_each_is_a_report_of_its_own(int scale)
+    {
+        // Within 30 m the volunteers service would take the second as a "me too" of the first, and the city would have
+        // fewer reports than planned. Cells of about 100 m: a pair that close is in the same or a neighbouring cell.
+        var hazards = new CityPlan(scale).Hazards.ToList();
+        var cells = hazards.ToLookup(h => (h.Category, (int)Math.Floor(h.Latitude * 1000), (int)Math.Floor(h.Longitude * 1000)));
+        var close = new List<string>();
+        foreach (var h in hazards)
+        {
+            var at = new GeoPoint(h.Latitude, h.Longitude);
+            for (var dLat = -1; dLat <= 1; dLat++)
+            {
+                for (var dLon = -1; dLon <= 1; dLon++)
+                {
+                    close.AddRange(cells[(h.Category, (int)Math.Floor(h.Latitude * 1000) + dLat, (int)Math.Floor(h.Longitude * 1000) + dLon)]
+                        .Where(o => o.Index > h.Index && at.DistanceTo(new GeoPoint(o.Latitude, o.Longitude)) <= 30)
+                        .Select(o => $"{h.Index} and {o.Index}"));
+                }
+            }
+        }
+        Assert.Empty(close);
     }
 
     [Theory]

@@ -105,4 +105,17 @@ public class ValidationTests
         Assert.Equal(20, query.Size);
         Assert.Equal(PageQuery.DefaultPageSize, new PageQuery(null, null).Size);
     }
+
+    [Fact]
+    public void A_page_carries_items_made_for_its_rows_and_keeps_its_place_and_total()
+    {
+        var page = new Page<int>([7, 8], 3, 2, 41);
+
+        var answered = page.With<int, string>(["seven", "eight"]);
+
+        Assert.Equal(["seven", "eight"], answered.Items);
+        Assert.Equal((3, 2, 41L), (answered.PageNumber, answered.PageSize, answered.Total));
+        // One item per row: a lost or an extra row would silently shift every item after it.
+        Assert.Throws<ArgumentException>(() => page.With<int, string>(["seven"]));
+    }
 }

@@ -27,6 +27,19 @@ public readonly record struct GeoPoint(double Latitude, double Longitude)
     public double DistanceTo(GeoPoint other) => Distance(Latitude, Longitude, other.Latitude, other.Longitude);
 
     /// <summary>
+    /// The point <paramref name="metresNorth"/> north and <paramref name="metresEast"/> east of this one (negative: south,
+    /// west). Flat within a city: the east step is measured at the middle latitude of the move, which keeps the
+    /// distance right to a millimetre over 10 km at Langfang's latitude.
+    /// </summary>
+    public GeoPoint Offset(double metresNorth, double metresEast)
+    {
+        const double toRad = Math.PI / 180;
+        var latitude = Latitude + (metresNorth / MetresPerDegreeLatitude);
+        var cos = Math.Max(Math.Cos((Latitude + latitude) / 2 * toRad), 1e-6);
+        return new GeoPoint(latitude, Longitude + (metresEast / (MetresPerDegreeLatitude * cos)));
+    }
+
+    /// <summary>
     /// A latitude/longitude box that contains every point within <paramref name="metres"/>: what an index range scan
     /// reads before the exact distance is computed. Longitude degrees shrink towards the poles, so the box widens there.
     /// </summary>

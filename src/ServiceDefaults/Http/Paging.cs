@@ -68,6 +68,21 @@ public static class PagingExtensions
         ArgumentNullException.ThrowIfNull(page);
         return new Page<TOut>([.. page.Items.Select(map)], page.PageNumber, page.PageSize, page.Total);
     }
+
+    /// <summary>
+    /// The same page carrying <paramref name="items"/>, one for each of its rows: for answers that need more than the
+    /// rows (loaded for the whole page in one query, not row by row).
+    /// </summary>
+    public static Page<TOut> With<TIn, TOut>(this Page<TIn> page, IReadOnlyList<TOut> items)
+    {
+        ArgumentNullException.ThrowIfNull(page);
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count != page.Items.Count)
+        {
+            throw new ArgumentException($"A page of {page.Items.Count} rows cannot carry {items.Count} items.", nameof(items));
+        }
+        return new Page<TOut>(items, page.PageNumber, page.PageSize, page.Total);
+    }
 }
 
 /// <summary>One page of a list, with the total so that clients can show "page 2 of 9".</summary>

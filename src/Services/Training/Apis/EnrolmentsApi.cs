@@ -128,18 +128,18 @@ public static class EnrolmentsApi
         ClaimsPrincipal user, TrainingDb db, [AsParameters] PageQuery paging, CancellationToken ct)
     {
         var workerId = user.WorkerId()!.Value;
-        var query = db.Enrolments.AsNoTracking().Where(e => e.WorkerId == workerId);
-        var total = await query.LongCountAsync(ct);
-        var rows = await query.OrderByDescending(e => e.EnrolledAt).ThenBy(e => e.Id).Skip(paging.Skip).Take(paging.Size)
+        var page = await db.Enrolments.AsNoTracking().Where(e => e.WorkerId == workerId)
             .Join(db.Courses, e => e.CourseId, c => c.Id, (e, c) => new { Enrolment = e, c.Title })
-            .ToListAsync(ct);
-        var items = new List<EnrolmentResponse>(rows.Count);
-        foreach (var row in rows)
+            .OrderByDescending(x => x.Enrolment.EnrolledAt).ThenBy(x => x.Enrolment.Id)
+            .ToPageAsync(paging, ct);
+        var items = new List<EnrolmentResponse>(page.Items.Count);
+        foreach (var row in page.Items)
         {
+            // Few of a worker's enrolments wait for a seat; each one's place in its course's queue is counted.
             var position = row.Enrolment.Status == EnrolmentStatus.Waitlisted ? await WaitlistPositionAsync(db, row.Enrolment, ct) : (int?)null;
             items.Add(Response(row.Enrolment, row.Title, position));
         }
-        return TypedResults.Ok(new Page<EnrolmentResponse>(items, paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok(page.With(items));
     }
 
     public sealed record NoticeResponse(Guid Id, NoticeKind Kind, Guid CourseId, Guid EnrolmentId, string Text, DateTimeOffset CreatedAt);

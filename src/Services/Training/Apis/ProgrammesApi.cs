@@ -51,9 +51,9 @@ public static class ProgrammesApi
     internal static async Task<Results<Ok<Page<ProgrammeResponse>>, ValidationProblem>> List(
         TrainingDb db, TimeProvider clock, [AsParameters] PageQuery paging, CancellationToken ct)
     {
-        var total = await db.Programmes.LongCountAsync(ct);
-        var page = await PageWithProgressAsync(db, clock.GetUtcNow(), paging.Skip, paging.Size, ct);
-        return TypedResults.Ok(new Page<ProgrammeResponse>(page, paging.PageNumber, paging.Size, total));
+        var now = clock.GetUtcNow();
+        var page = await WithProgress(db).ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(r => Response(r.Programme, r.Completions, now)));
     }
 
     internal static async Task<Results<Ok<ProgrammeResponse>, NotFound>> Get(Guid id, TrainingDb db, TimeProvider clock, CancellationToken ct)
@@ -67,18 +67,28 @@ public static class ProgrammesApi
         return TypedResults.Ok(Response(programme, completions, clock.GetUtcNow()));
     }
 
-    /// <summary>Programmes (newest first) with their completions counted in the database.</summary>
-    internal static async Task<List<ProgrammeResponse>> PageWithProgressAsync(TrainingDb db, DateTimeOffset now, int skip, int take, CancellationToken ct)
+    /// <summary>The newest programmes with their progress, for the city's overview.</summary>
+    internal static async Task<List<ProgrammeResponse>> LatestWithProgressAsync(TrainingDb db, DateTimeOffset now, int count, CancellationToken ct)
     {
-        var rows = await db.Programmes.AsNoTracking().OrderByDescending(p => p.StartsOn).ThenBy(p => p.Id).Skip(skip).Take(take)
-            .Select(p => new
+        var rows = await WithProgress(db).Take(count).ToListAsync(ct);
+        return [.. rows.Select(r => Response(r.Programme, r.Completions, now))];
+    }
+
+    /// <summary>Programmes (newest first) with their completions counted in the database.</summary>
+    private static IQueryable<ProgrammeRow> WithProgress(TrainingDb db) =>
+        db.Programmes.AsNoTracking().OrderByDescending(p => p.StartsOn).ThenBy(p => p.Id)
+            .Select(p => new ProgrammeRow
             {
                 Programme = p,
                 Completions = db.Enrolments.LongCount(e => e.Status == EnrolmentStatus.Completed
                                                            && db.Courses.Any(c => c.Id == e.CourseId && c.ProgrammeId == p.Id)),
-            })
-            .ToListAsync(ct);
-        return [.. rows.Select(r => Response(r.Programme, r.Completions, now))];
+            });
+
+    // Member initialisation, not a constructor: EF composes paging over it.
+    private sealed class ProgrammeRow
+    {
+        public required Programme Programme { get; init; }
+        public long Completions { get; init; }
     }
 
     private static IQueryable<Enrolment> CompletionsOf(TrainingDb db, Guid programmeId) =>

@@ -39,7 +39,7 @@ public static class StatsApi
         var articles = await db.Articles.GroupBy(a => a.Category)
             .Select(g => new { g.Key, Count = g.LongCount(), Reads = g.Sum(a => a.ReadCount) }).ToListAsync(ct);
         var certificates = await db.Certificates.LongCountAsync(ct);
-        var programmes = await ProgrammesApi.PageWithProgressAsync(db, clock.GetUtcNow(), 0, 50, ct);
+        var programmes = await ProgrammesApi.LatestWithProgressAsync(db, clock.GetUtcNow(), 50, ct);
 
         long Of(EnrolmentStatus s) => enrolments.FirstOrDefault(e => e.Key == s)?.Count ?? 0;
         var completed = Of(EnrolmentStatus.Completed);

@@ -116,15 +116,11 @@ public static class HazardReportsApi
         {
             return WorkersApi.NoWorkerId();
         }
-        var query = db.HazardSubmissions.AsNoTracking().Where(s => s.WorkerId == workerId);
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderByDescending(s => s.SubmittedAt)
-            .Skip(paging.Skip).Take(paging.Size)
+        var page = await db.HazardSubmissions.AsNoTracking().Where(s => s.WorkerId == workerId)
             .Join(db.HazardReports, s => s.ReportId, r => r.Id, (s, r) => new { Submission = s, Report = r })
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<MyHazardReport>(
-            items.Select(x => new MyHazardReport(ViewOf(x.Report, http), x.Submission.MeToo, x.Submission.SubmittedAt)).ToList(),
-            paging.PageNumber, paging.Size, total));
+            .OrderByDescending(x => x.Submission.SubmittedAt)
+            .ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(x => new MyHazardReport(ViewOf(x.Report, http), x.Submission.MeToo, x.Submission.SubmittedAt)));
     }
 
     internal static async Task<Results<Ok<Page<HazardReportView>>, ValidationProblem>> List(

@@ -167,7 +167,6 @@ public static class MeritReviewApi
         {
             query = query.Where(n => n.Title == t);
         }
-        var total = await query.LongCountAsync(ct);
         var page = await query
             .Select(n => new
             {
@@ -176,18 +175,16 @@ public static class MeritReviewApi
                 Sum = db.MeritScores.Where(s => s.NominationId == n.Id).Sum(s => (int?)s.Score),
                 Mine = db.MeritScores.Where(s => s.NominationId == n.Id && s.ReviewerId == reviewer).Select(s => (int?)s.Score).FirstOrDefault(),
             })
+            .Join(db.Workers, x => x.Nomination.WorkerId, w => w.Id, (x, w) => new { x.Nomination, x.Count, x.Sum, x.Mine, Worker = w })
             // As the ranking at closing would order them (averages compared as exact decimals here).
             .OrderBy(x => x.Nomination.Title)
             .ThenByDescending(x => x.Count == 0 ? -1m : (decimal)x.Sum! / x.Count)
             .ThenByDescending(x => x.Count)
             .ThenBy(x => x.Nomination.NominatedAt).ThenBy(x => x.Nomination.Id)
-            .Skip(paging.Skip).Take(paging.Size)
-            .Join(db.Workers, x => x.Nomination.WorkerId, w => w.Id, (x, w) => new { x.Nomination, x.Count, x.Sum, x.Mine, Worker = w })
-            .ToListAsync(ct);
-        var items = page.Select(x => new NominationView(
+            .ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(x => new NominationView(
             x.Nomination.Id, x.Nomination.Month, x.Nomination.Title, x.Worker.Id, x.Worker.Masked(protector).Name, x.Nomination.Reason, x.Nomination.NominatedAt,
-            x.Count, x.Count == 0 ? null : Math.Round((decimal)x.Sum!.Value / x.Count, 2), x.Mine, x.Nomination.Place, x.Nomination.Won, x.Nomination.Margin)).ToList();
-        return TypedResults.Ok(new Page<NominationView>(items, paging.PageNumber, paging.Size, total));
+            x.Count, x.Count == 0 ? null : Math.Round((decimal)x.Sum!.Value / x.Count, 2), x.Mine, x.Nomination.Place, x.Nomination.Won, x.Nomination.Margin)));
     }
 
     internal static async Task<Results<Ok<ScoreView>, NotFound, ValidationProblem, ProblemHttpResult>> Score(

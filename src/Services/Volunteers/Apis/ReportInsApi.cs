@@ -126,15 +126,12 @@ public static class ReportInsApi
         {
             query = query.Where(r => r.Status == s);
         }
-        var total = await query.LongCountAsync(ct);
-        var items = await query.OrderBy(r => r.RequestedAt).ThenBy(r => r.Id)
-            .Skip(paging.Skip).Take(paging.Size)
+        var page = await query
             .Join(db.Workers, r => r.WorkerId, w => w.Id, (r, w) => new { ReportIn = r, Worker = w })
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<ReportInForStaff>(
-            items.Select(x => new ReportInForStaff(x.ReportIn.Id, x.ReportIn.CommunityId, x.ReportIn.Status, x.ReportIn.RequestedAt, x.ReportIn.DecidedAt,
-                WorkersApi.SummaryOf(x.Worker, x.ReportIn.Status == ReportInStatus.Active ? x.ReportIn.CommunityId : null, protector))).ToList(),
-            paging.PageNumber, paging.Size, total));
+            .OrderBy(x => x.ReportIn.RequestedAt).ThenBy(x => x.ReportIn.Id)
+            .ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(x => new ReportInForStaff(x.ReportIn.Id, x.ReportIn.CommunityId, x.ReportIn.Status, x.ReportIn.RequestedAt, x.ReportIn.DecidedAt,
+            WorkersApi.SummaryOf(x.Worker, x.ReportIn.Status == ReportInStatus.Active ? x.ReportIn.CommunityId : null, protector))));
     }
 
     internal static async Task<Results<Ok<ReportInView>, NotFound, ProblemHttpResult>> Confirm(

@@ -81,15 +81,13 @@ public static class ServiceHoursApi
             return invalid;
         }
         var logs = Confirmed(db, user, communityId, from, to);
-        var grouped = logs.GroupBy(l => l.WorkerId).Select(g => new { WorkerId = g.Key, Hours = g.Sum(l => l.Hours), Logs = g.LongCount() });
-        var total = await grouped.LongCountAsync(ct);
-        var page = await grouped.OrderByDescending(x => x.Hours).ThenBy(x => x.WorkerId)
-            .Skip(paging.Skip).Take(paging.Size)
-            .Join(db.Workers, x => x.WorkerId, w => w.Id, (x, w) => new { x.Hours, x.Logs, Worker = w })
-            .ToListAsync(ct);
-        var items = page.OrderByDescending(x => x.Hours).ThenBy(x => x.Worker.Id)
-            .Select(x => new WorkerHours(x.Worker.Id, x.Worker.Masked(protector).Name, x.Hours, x.Logs)).ToList();
-        return TypedResults.Ok(new Page<WorkerHours>(items, paging.PageNumber, paging.Size, total));
+        var page = await logs.GroupBy(l => l.WorkerId).Select(g => new { WorkerId = g.Key, Hours = g.Sum(l => l.Hours), Logs = g.LongCount() })
+            .OrderByDescending(x => x.Hours).ThenBy(x => x.WorkerId)
+            .ToPageAsync(paging, ct);
+        // The page's workers in one query (their names are masked for the answer).
+        var ids = page.Items.Select(x => x.WorkerId).ToList();
+        var workers = await db.Workers.AsNoTracking().Where(w => ids.Contains(w.Id)).ToDictionaryAsync(w => w.Id, ct);
+        return TypedResults.Ok(page.Map(x => new WorkerHours(x.WorkerId, workers.GetValueOrDefault(x.WorkerId)?.Masked(protector).Name ?? "", x.Hours, x.Logs)));
     }
 
     internal static async Task<Results<Ok<Page<TeamHours>>, ValidationProblem>> PerTeam(
@@ -118,13 +116,9 @@ public static class ServiceHoursApi
                     && m.JoinedOn <= l.ServedOn && (m.LeftOn == null || l.ServedOn < m.LeftOn)))
                 .Sum(l => (decimal?)l.Hours) ?? 0m,
         });
-        var total = await teams.LongCountAsync(ct);
         var page = await withHours.OrderByDescending(x => x.Hours).ThenBy(x => x.Team.FormedAt).ThenBy(x => x.Team.Id)
-            .Skip(paging.Skip).Take(paging.Size)
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<TeamHours>(
-            page.Select(x => new TeamHours(x.Team.Id, x.Team.Name, x.Team.CommunityId, x.Team.DissolvedAt == null, x.Hours)).ToList(),
-            paging.PageNumber, paging.Size, total));
+            .ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(x => new TeamHours(x.Team.Id, x.Team.Name, x.Team.CommunityId, x.Team.DissolvedAt == null, x.Hours)));
     }
 
     internal static async Task<Results<Ok<Page<CommunityHours>>, ValidationProblem>> PerCommunity(
@@ -134,19 +128,15 @@ public static class ServiceHoursApi
         {
             return invalid;
         }
-        var grouped = Confirmed(db, user, null, from, to)
+        var page = await Confirmed(db, user, null, from, to)
             .GroupBy(l => l.CommunityId)
-            .Select(g => new { CommunityId = g.Key, Hours = g.Sum(l => l.Hours), Workers = g.Select(l => l.WorkerId).Distinct().LongCount() });
-        var total = await grouped.LongCountAsync(ct);
-        var page = await grouped.OrderByDescending(x => x.Hours).ThenBy(x => x.CommunityId)
-            .Skip(paging.Skip).Take(paging.Size)
-            .ToListAsync(ct);
-        var ids = page.Select(x => x.CommunityId).ToList();
+            .Select(g => new { CommunityId = g.Key, Hours = g.Sum(l => l.Hours), Workers = g.Select(l => l.WorkerId).Distinct().LongCount() })
+            .OrderByDescending(x => x.Hours).ThenBy(x => x.CommunityId)
+            .ToPageAsync(paging, ct);
+        var ids = page.Items.Select(x => x.CommunityId).ToList();
         var communities = await db.Communities.AsNoTracking().Where(c => ids.Contains(c.Id)).ToDictionaryAsync(c => c.Id, ct);
-        return TypedResults.Ok(new Page<CommunityHours>(
-            page.Select(x => new CommunityHours(x.CommunityId, communities.GetValueOrDefault(x.CommunityId)?.Name ?? "",
-                communities.GetValueOrDefault(x.CommunityId)?.District ?? "", x.Hours, x.Workers)).ToList(),
-            paging.PageNumber, paging.Size, total));
+        return TypedResults.Ok(page.Map(x => new CommunityHours(x.CommunityId, communities.GetValueOrDefault(x.CommunityId)?.Name ?? "",
+            communities.GetValueOrDefault(x.CommunityId)?.District ?? "", x.Hours, x.Workers)));
     }
 
     private static IQueryable<ServiceLog> Confirmed(VolunteersDb db, ClaimsPrincipal user, Guid? communityId, DateOnly? from, DateOnly? to)

@@ -158,15 +158,12 @@ public static class ServiceLogsApi
             query = query.Where(l => l.Status == s);
         }
         query = InPeriod(query, from, to);
-        var total = await query.LongCountAsync(ct);
-        var page = await query.OrderBy(l => l.ServedOn).ThenBy(l => l.LoggedAt).ThenBy(l => l.Id)
-            .Skip(paging.Skip).Take(paging.Size)
+        var page = await query
             .Join(db.Workers, l => l.WorkerId, w => w.Id, (l, w) => new { Log = l, Worker = w })
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<ServiceLogForStaff>(
-            page.Select(x => new ServiceLogForStaff(x.Log.Id, x.Log.CommunityId, x.Log.Kind, x.Log.ServedOn, x.Log.Hours, x.Log.Note(protector), x.Log.Status,
-                x.Log.LoggedAt, x.Log.DecidedAt, x.Log.DeclineReason, new LoggedBy(x.Worker.Id, x.Worker.Masked(protector).Name))).ToList(),
-            paging.PageNumber, paging.Size, total));
+            .OrderBy(x => x.Log.ServedOn).ThenBy(x => x.Log.LoggedAt).ThenBy(x => x.Log.Id)
+            .ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(x => new ServiceLogForStaff(x.Log.Id, x.Log.CommunityId, x.Log.Kind, x.Log.ServedOn, x.Log.Hours, x.Log.Note(protector),
+            x.Log.Status, x.Log.LoggedAt, x.Log.DecidedAt, x.Log.DeclineReason, new LoggedBy(x.Worker.Id, x.Worker.Masked(protector).Name))));
     }
 
     internal static async Task<Results<Ok<ServiceLogForStaff>, NotFound, ValidationProblem, ProblemHttpResult>> Confirm(

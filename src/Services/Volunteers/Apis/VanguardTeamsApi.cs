@@ -160,9 +160,8 @@ public static class VanguardTeamsApi
             var d = district.Trim();
             query = query.Where(t => db.Communities.Any(c => c.Id == t.CommunityId && c.District == d));
         }
-        var total = await query.LongCountAsync(ct);
-        var page = await query.OrderBy(t => t.FormedAt).ThenBy(t => t.Id).Skip(paging.Skip).Take(paging.Size).ToListAsync(ct);
-        return TypedResults.Ok(new Page<VanguardTeamView>(await ViewsAsync(page, db, protector, ct), paging.PageNumber, paging.Size, total));
+        var page = await query.OrderBy(t => t.FormedAt).ThenBy(t => t.Id).ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.With(await ViewsAsync([.. page.Items], db, protector, ct)));
     }
 
     internal static async Task<Results<Ok<VanguardTeamView>, NotFound>> Get(Guid id, VolunteersDb db, PersonalDataProtector protector, CancellationToken ct)
@@ -184,17 +183,14 @@ public static class VanguardTeamsApi
         {
             query = query.Where(m => m.LeftAt == null);
         }
-        var total = await query.LongCountAsync(ct);
         var page = await query
-            .OrderBy(m => m.LeftAt != null).ThenBy(m => m.JoinedAt).ThenBy(m => m.Id)
-            .Skip(paging.Skip).Take(paging.Size)
             .Join(db.Workers, m => m.WorkerId, w => w.Id, (m, w) => new { Membership = m, Worker = w })
-            .ToListAsync(ct);
-        var members = page.Select(x => new TeamMemberView(
+            .OrderBy(x => x.Membership.LeftAt != null).ThenBy(x => x.Membership.JoinedAt).ThenBy(x => x.Membership.Id)
+            .ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(x => new TeamMemberView(
             x.Worker.Id, x.Worker.Masked(protector).Name, x.Worker.Occupation, x.Worker.PartyMember,
             x.Membership.IsCurrent && x.Worker.Id == team.LeaderId,
-            x.Membership.JoinedOn, x.Membership.JoinedAt, x.Membership.LeftAt, x.Membership.EndedBy)).ToList();
-        return TypedResults.Ok(new Page<TeamMemberView>(members, paging.PageNumber, paging.Size, total));
+            x.Membership.JoinedOn, x.Membership.JoinedAt, x.Membership.LeftAt, x.Membership.EndedBy)));
     }
 
     internal static async Task<Results<Ok<TeamMemberView>, NotFound, ValidationProblem, ProblemHttpResult>> Add(
@@ -374,16 +370,12 @@ public static class VanguardTeamsApi
         {
             return WorkersApi.NoWorkerId();
         }
-        var query = db.VanguardMemberships.AsNoTracking().Where(m => m.WorkerId == workerId);
-        var total = await query.LongCountAsync(ct);
-        var page = await query.OrderByDescending(m => m.JoinedAt).ThenByDescending(m => m.Id)
-            .Skip(paging.Skip).Take(paging.Size)
+        var page = await db.VanguardMemberships.AsNoTracking().Where(m => m.WorkerId == workerId)
             .Join(db.VanguardTeams, m => m.TeamId, t => t.Id, (m, t) => new { Membership = m, Team = t })
-            .ToListAsync(ct);
-        return TypedResults.Ok(new Page<MyMembershipView>(
-            page.Select(x => new MyMembershipView(x.Team.Id, x.Team.Name, x.Team.CommunityId, x.Membership.IsCurrent && x.Team.LeaderId == workerId,
-                x.Membership.JoinedAt, x.Membership.LeftAt, x.Membership.EndedBy)).ToList(),
-            paging.PageNumber, paging.Size, total));
+            .OrderByDescending(x => x.Membership.JoinedAt).ThenByDescending(x => x.Membership.Id)
+            .ToPageAsync(paging, ct);
+        return TypedResults.Ok(page.Map(x => new MyMembershipView(x.Team.Id, x.Team.Name, x.Team.CommunityId, x.Membership.IsCurrent && x.Team.LeaderId == workerId,
+            x.Membership.JoinedAt, x.Membership.LeftAt, x.Membership.EndedBy)));
     }
 
     /// <summary>The worker as a team sees them; their current membership is tracked so that leaving can end it.</summary>
