@@ -26,6 +26,7 @@ var app = builder.Build();
 app.UseForwardedHeadersFromKnownProxies();
 app.UseCorrelationId();
 app.UseSecurityHeaders();
+app.UseRequestDefaults();
 app.MapDefaultEndpoints();
 if (!app.Environment.IsDevelopment())
 {

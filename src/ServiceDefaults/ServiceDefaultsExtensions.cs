@@ -86,13 +86,33 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
-    /// <summary>Maps <c>/health</c> (ready: every check, including database and broker) and <c>/alive</c> (the process answers).</summary>
-    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    /// <summary>
+    /// The request pipeline of every service, in its order: problem-details answers for errors, the text guard, then
+    /// authentication and authorization. Left implicit, ASP.NET Core would authenticate before the first two, and an
+    /// error there would be a bare 500. (The gateway orders its own: <see cref="UseRequestDefaults"/>, then routing,
+    /// authentication and its rate limits.)
+    /// </summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseRequestDefaults();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>Problem-details answers for errors and status codes, and the text guard: the first middleware of every app.</summary>
+    public static WebApplication UseRequestDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         // Before any endpoint: text a database or an event must never hold is refused here for every service.
         app.UseMiddleware<RequestTextGuard>();
+        return app;
+    }
+
+    /// <summary>Maps <c>/health</c> (ready: every check, including database and broker) and <c>/alive</c> (the process answers).</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
         // Probes and the API description carry no user data and are called without a token.
         app.MapHealthChecks(HealthPath, new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         app.MapHealthChecks(AlivePath, new HealthCheckOptions { Predicate = r => r.Tags.Contains("live") }).AllowAnonymous();

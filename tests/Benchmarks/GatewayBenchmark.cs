@@ -206,6 +206,7 @@ public static class GatewayBenchmark
             builder.AddServiceDefaults();
             TestTokens.TrustIn(builder.Services);
             var app = builder.Build();
+            app.UseServiceDefaults();
             app.MapDefaultEndpoints();
             app.MapGet("/ping", () => TypedResults.Ok(new { pong = true })).RequireAuthorization();
             await app.StartAsync();

@@ -26,6 +26,7 @@ public sealed class DatabaseUnavailableTests : IAsyncLifetime
         builder.AddServiceDefaults();
         TestTokens.TrustIn(builder.Services);
         _app = builder.Build();
+        _app.UseServiceDefaults();
         _app.MapDefaultEndpoints();
         // A server that refuses connections: a reserved port nothing listens on.
         var refused = $"Host=127.0.0.1;Port={ReservedPorts.Next()};Username=postgres;Password=x;Timeout=3";

@@ -17,12 +17,11 @@ builder.AddPhoneCodeSender();
 
 var app = builder.Build();
 
-// Before authentication, where the token server checks the scheme and reads the token form (left implicit, it would
-// run first): the problem answers and the text guard must already be in place when it does.
+// The problem answers and the text guard come before authentication, where the token server checks the scheme and
+// reads the token form.
 app.UseForwardedHeadersFromKnownProxies();
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
-app.UseAuthentication();
-app.UseAuthorization();
 
 app.MapTokenApi();
 app.MapPhoneCodesApi();

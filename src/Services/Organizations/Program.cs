@@ -19,6 +19,7 @@ builder.Services.AddScoped<MemberPlacements>();
 
 var app = builder.Build();
 
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapCommunitiesApi();
 app.MapEnterprisesApi();

@@ -31,6 +31,7 @@ builder.Services.AddOpenTelemetry().WithMetrics(m => m.AddMeter(PartnersTelemetr
 
 var app = builder.Build();
 
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapCatalogueApi();
 app.MapAgenciesApi();

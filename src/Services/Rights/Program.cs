@@ -16,6 +16,7 @@ builder.AddRightsProtection();
 
 var app = builder.Build();
 
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.UseRateLimiter();
 app.MapCommunityDirectory();

@@ -24,6 +24,7 @@ builder.Services.AddSingleton<StationsTelemetry>();
 
 var app = builder.Build();
 
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapCommunityDirectory();
 app.MapStationsApi();

@@ -21,6 +21,7 @@ builder.AddMessaging<TrainingDb>(bus =>
 
 var app = builder.Build();
 
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapCommunityDirectory();
 app.MapVenuesApi();

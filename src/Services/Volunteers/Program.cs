@@ -25,6 +25,7 @@ builder.Services.AddSingleton<VolunteersTelemetry>();
 
 var app = builder.Build();
 
+app.UseServiceDefaults();
 app.MapDefaultEndpoints();
 app.MapCommunityDirectory();
 app.MapWorkersApi();
