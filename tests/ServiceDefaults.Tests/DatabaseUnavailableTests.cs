@@ -14,46 +14,34 @@ namespace Platform.ServiceDefaults.Tests;
 /// </summary>
 public sealed class DatabaseUnavailableTests : IAsyncLifetime
 {
-    private WebApplication _app = null!;
+    private DefaultsApp _app = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-        builder.Configuration["Platform:Auth:Issuer"] = TestTokens.Issuer;
-        builder.AddServiceDefaults();
-        TestTokens.TrustIn(builder.Services);
-        _app = builder.Build();
-        _app.UseServiceDefaults();
-        _app.MapDefaultEndpoints();
-        // A server that refuses connections: a reserved port nothing listens on.
-        var refused = $"Host=127.0.0.1;Port={ReservedPorts.Next()};Username=postgres;Password=x;Timeout=3";
-        _app.MapGet("/unreachable", async () =>
+        _app = await DefaultsApp.StartAsync(app =>
         {
-            await using var connection = new NpgsqlConnection(refused);
-            await connection.OpenAsync();
-            return TypedResults.Ok();
-        }).AllowAnonymous();
-        // What a connection meets when its server shuts down or a standby is promoted under it.
-        _app.MapPost("/shut-down", IResult () => throw new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL",
-            PostgresErrorCodes.AdminShutdown)).AllowAnonymous();
-        _app.MapPost("/read-only", IResult () => throw new Microsoft.EntityFrameworkCore.DbUpdateException("An error occurred while saving the entity changes.",
-            new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", PostgresErrorCodes.ReadOnlySqlTransaction))).AllowAnonymous();
-        _app.MapPost("/bug", IResult () => throw new InvalidOperationException("a fault of the code")).AllowAnonymous();
-        _app.MapPost("/constraint", IResult () => throw new PostgresException("null value in column", "ERROR", "ERROR", PostgresErrorCodes.NotNullViolation))
-            .AllowAnonymous();
-        await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()), Timeout = TimeSpan.FromSeconds(30) };
+            // A server that refuses connections: a reserved port nothing listens on.
+            var refused = $"Host=127.0.0.1;Port={ReservedPorts.Next()};Username=postgres;Password=x;Timeout=3";
+            app.MapGet("/unreachable", async () =>
+            {
+                await using var connection = new NpgsqlConnection(refused);
+                await connection.OpenAsync();
+                return TypedResults.Ok();
+            }).AllowAnonymous();
+            // What a connection meets when its server shuts down or a standby is promoted under it.
+            app.MapPost("/shut-down", IResult () => throw new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL",
+                PostgresErrorCodes.AdminShutdown)).AllowAnonymous();
+            app.MapPost("/read-only", IResult () => throw new Microsoft.EntityFrameworkCore.DbUpdateException("An error occurred while saving the entity changes.",
+                new PostgresException("cannot execute INSERT in a read-only transaction", "ERROR", "ERROR", PostgresErrorCodes.ReadOnlySqlTransaction))).AllowAnonymous();
+            app.MapPost("/bug", IResult () => throw new InvalidOperationException("a fault of the code")).AllowAnonymous();
+            app.MapPost("/constraint", IResult () => throw new PostgresException("null value in column", "ERROR", "ERROR", PostgresErrorCodes.NotNullViolation))
+                .AllowAnonymous();
+        });
+        _client = _app.Client;
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task A_read_that_cannot_reach_the_database_is_a_503_problem_to_retry()

@@ -1,8 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Hosting;
 using Platform.TestSupport;
 
 namespace Platform.ServiceDefaults.Tests;
@@ -13,31 +11,17 @@ namespace Platform.ServiceDefaults.Tests;
 /// </summary>
 public sealed class ServicePipelineTests : IAsyncLifetime
 {
-    private WebApplication _app = null!;
+    private DefaultsApp _app = null!;
     private HttpClient _client = null!;
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Configuration["Logging:LogLevel:Default"] = "Warning";
-        builder.Configuration["Platform:Auth:Issuer"] = TestTokens.Issuer;
-        builder.AddServiceDefaults();
-        TestTokens.TrustIn(builder.Services);
-        _app = builder.Build();
-        _app.UseServiceDefaults();
-        _app.MapDefaultEndpoints();
-        _app.MapGet("/communities", (string? district) => TypedResults.Ok(new { district })).RequireAuthorization();
-        await _app.StartAsync();
-        _client = new HttpClient { BaseAddress = new Uri(_app.Urls.Single()), Timeout = TimeSpan.FromSeconds(30) };
+        _app = await DefaultsApp.StartAsync(app =>
+            app.MapGet("/communities", (string? district) => TypedResults.Ok(new { district })).RequireAuthorization());
+        _client = _app.Client;
     }
 
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _app.DisposeAsync();
 
     [Fact]
     public async Task A_request_without_a_token_is_a_401_problem()

@@ -68,10 +68,10 @@ public abstract class IdentityApiTest(LocalInfrastructure infrastructure) : Serv
     }
 
     protected override ServiceFactory<Program> CreateService(ServiceFactory<Program>? restartOf = null) =>
-        StartService(new Dictionary<string, string>(Settings));
+        StartService(new Dictionary<string, string>(Settings), restartOf);
 
     /// <summary>A service on this test's clock and code sender; with <paramref name="settings"/> e.g. another's database.</summary>
-    protected ServiceFactory<Program> StartService(Dictionary<string, string> settings)
+    protected ServiceFactory<Program> StartService(Dictionary<string, string> settings, ServiceFactory<Program>? restartOf = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         settings.TryAdd(BootstrapOperator.PasswordFileSetting, _passwordFile);
@@ -79,7 +79,7 @@ public abstract class IdentityApiTest(LocalInfrastructure infrastructure) : Serv
         {
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IPhoneCodeSender>(Codes);
-        });
+        }, restartOf);
     }
 
     public override async Task DisposeAsync()
